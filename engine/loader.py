@@ -1,0 +1,350 @@
+"""Strict, safe YAML loading that keeps the line and column of every node.
+
+Only the plain YAML data types are accepted (mappings, sequences, strings, integers, finite
+floats, booleans, null). Anything else is reported, never constructed: the document is
+composed into nodes by PyYAML's safe composer and converted here, so a `!!python/...` tag
+cannot run code, duplicate keys are caught with both positions, and aliases are bounded so an
+expanding "billion laughs" document is rejected after a few thousand nodes.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from engine.diagnostics import Diagnostic, DocPath, format_path
+
+MAX_BYTES = 1_048_576
+MAX_ALIASES = 100
+MAX_NODES = 20_000
+MAX_DEPTH = 64
+
+RULE_SYNTAX = "LB001"
+RULE_DUPLICATE_KEY = "LB002"
+RULE_UNSAFE_TAG = "LB003"
+RULE_ALIAS_LIMIT = "LB004"
+RULE_DOCUMENT_SHAPE = "LB005"
+RULE_NUMBER = "LB006"
+
+_TAG = "tag:yaml.org,2002:"
+_FLOAT_12 = re.compile(
+    r"^(?:[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+)
+
+
+@dataclass(frozen=True)
+class Position:
+    line: int
+    column: int
+    """1-based, like editors and compilers."""
+
+
+@dataclass(frozen=True)
+class LoadedDocument:
+    """Plain data plus where each value (and each mapping key) starts in the file."""
+
+    file: str
+    data: dict[str, Any]
+    values: Mapping[DocPath, Position]
+    keys: Mapping[DocPath, Position]
+
+    def locate(self, path: DocPath) -> Position:
+        """The value's node, or the nearest enclosing node that exists (a missing key's parent)."""
+        for end in range(len(path), -1, -1):
+            position = self.values.get(tuple(path[:end]))
+            if position is not None:
+                return position
+        return Position(1, 1)
+
+    def locate_key(self, path: DocPath) -> Position:
+        """The key of a mapping entry (for unknown or duplicated keys), else the value."""
+        return self.keys.get(tuple(path)) or self.locate(path)
+
+    def diagnostic(
+        self, path: DocPath, rule: str, message: str, *, severity: str = "error", at_key: bool = False
+    ) -> Diagnostic:
+        position = self.locate_key(path) if at_key else self.locate(path)
+        return Diagnostic(
+            file=self.file,
+            line=position.line,
+            column=position.column,
+            path=format_path(path),
+            rule=rule,
+            severity="warning" if severity == "warning" else "error",
+            message=message,
+        )
+
+
+class _Limit(Exception):
+    """The document exceeds a safety bound; carries where it was noticed."""
+
+    def __init__(self, message: str, mark: yaml.Mark | None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.mark = mark
+
+
+def _implicit_resolvers() -> dict[str | None, list[tuple[str, re.Pattern[str]]]]:
+    # Dates stay strings (a manifest has none), and floats follow YAML 1.2 so `1e309` is a
+    # number (and rejected as infinite) instead of silently becoming the string "1e309".
+    kept = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag not in (_TAG + "timestamp", _TAG + "float")]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    for first in list("-+.0123456789"):
+        kept.setdefault(first, []).append((_TAG + "float", _FLOAT_12))
+    return kept
+
+
+class _SafeComposer(yaml.SafeLoader):
+    """PyYAML's safe scanner/parser/composer, counting aliases as they are composed."""
+
+    yaml_implicit_resolvers = _implicit_resolvers()
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.aliases_seen = 0
+
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
+        if self.check_event(yaml.AliasEvent):
+            self.aliases_seen += 1
+            if self.aliases_seen > MAX_ALIASES:
+                raise _Limit(f"more than {MAX_ALIASES} aliases", self.peek_event().start_mark)
+        return super().compose_node(parent, index)
+
+
+def _position(mark: yaml.Mark | None) -> Position:
+    if mark is None:
+        return Position(1, 1)
+    return Position(mark.line + 1, mark.column + 1)
+
+
+def _show_tag(tag: str) -> str:
+    return "!!" + tag[len(_TAG) :] if tag.startswith(_TAG) else tag
+
+
+@dataclass
+class _Converter:
+    """Nodes -> plain data, with positions; problems are collected, not raised."""
+
+    file: str
+    constructor: yaml.SafeLoader
+    values: dict[DocPath, Position] = field(default_factory=dict)
+    keys: dict[DocPath, Position] = field(default_factory=dict)
+    problems: list[Diagnostic] = field(default_factory=list)
+    nodes_seen: int = 0
+    active: set[int] = field(default_factory=set)
+
+    def problem(self, mark: yaml.Mark | None, path: DocPath, rule: str, message: str) -> None:
+        position = _position(mark)
+        self.problems.append(
+            Diagnostic(self.file, position.line, position.column, format_path(path), rule, "error", message)
+        )
+
+    def convert(self, node: Node, path: DocPath) -> Any:
+        self.nodes_seen += 1
+        if self.nodes_seen > MAX_NODES:
+            raise _Limit(f"the document expands to more than {MAX_NODES} nodes", node.start_mark)
+        if len(path) > MAX_DEPTH or id(node) in self.active:
+            raise _Limit("the document nests too deeply (or an alias refers to itself)", node.start_mark)
+        self.values[path] = _position(node.start_mark)
+        if isinstance(node, ScalarNode):
+            return self.scalar(node, path)
+        self.active.add(id(node))
+        try:
+            if isinstance(node, MappingNode) and node.tag == _TAG + "map":
+                return self.mapping(node, path)
+            if isinstance(node, SequenceNode) and node.tag == _TAG + "seq":
+                return [self.convert(item, (*path, index)) for index, item in enumerate(node.value)]
+            return self.unsafe(node, path)
+        finally:
+            self.active.discard(id(node))
+
+    def unsafe(self, node: Node, path: DocPath) -> None:
+        self.problem(
+            node.start_mark,
+            path,
+            RULE_UNSAFE_TAG,
+            f"tag {_show_tag(node.tag)} is not allowed: manifests hold plain data only",
+        )
+
+    def scalar(self, node: ScalarNode, path: DocPath) -> Any:
+        tag = node.tag
+        if tag in (_TAG + "str", _TAG + "value"):
+            return node.value
+        if tag == _TAG + "null":
+            return None
+        if tag == _TAG + "bool":
+            return self.constructor.construct_yaml_bool(node)
+        if tag == _TAG + "int":
+            return self.integer(node, path)
+        if tag == _TAG + "float":
+            return self.floating(node, path)
+        return self.unsafe(node, path)
+
+    def integer(self, node: ScalarNode, path: DocPath) -> int | None:
+        try:
+            return int(self.constructor.construct_yaml_int(node))
+        except ValueError:
+            self.problem(node.start_mark, path, RULE_NUMBER, f"integer {node.value[:20]}... is too large")
+            return None
+
+    def floating(self, node: ScalarNode, path: DocPath) -> float | None:
+        value = float(self.constructor.construct_yaml_float(node))
+        if not math.isfinite(value):
+            self.problem(node.start_mark, path, RULE_NUMBER, f"{node.value} is not a finite number")
+            return None
+        return value
+
+    def mapping(self, node: MappingNode, path: DocPath) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        explicit = []
+        for key_node, value_node in node.value:
+            if key_node.tag == _TAG + "merge":
+                self.merge(value_node, path, result)
+            else:
+                explicit.append((key_node, value_node))
+        self.values[path] = _position(node.start_mark)
+        first_seen: dict[str, Position] = {}
+        for key_node, value_node in explicit:
+            key = self.key(key_node, path)
+            if key is None:
+                continue
+            if key in first_seen:
+                where = first_seen[key]
+                self.problem(
+                    key_node.start_mark,
+                    (*path, key),
+                    RULE_DUPLICATE_KEY,
+                    f"duplicate key {key!r} (first defined at line {where.line}, column {where.column})",
+                )
+                continue
+            first_seen[key] = _position(key_node.start_mark)
+            self.keys[(*path, key)] = first_seen[key]
+            result[key] = self.convert(value_node, (*path, key))
+        return result
+
+    def key(self, node: Node, path: DocPath) -> str | None:
+        if isinstance(node, ScalarNode) and node.tag.startswith(_TAG):
+            return str(node.value)
+        self.problem(node.start_mark, path, RULE_SYNTAX, "mapping keys must be plain strings")
+        return None
+
+    def merge(self, node: Node, path: DocPath, into: dict[str, Any]) -> None:
+        """`<<: *anchor` (or a list of them): keys not set explicitly come from the anchors."""
+        sources = node.value if isinstance(node, SequenceNode) else [node]
+        for source in sources:
+            merged = self.convert(source, path)
+            if not isinstance(merged, dict):
+                self.problem(source.start_mark, path, RULE_SYNTAX, "`<<` must merge a mapping")
+                continue
+            for key, value in merged.items():
+                into.setdefault(key, value)
+
+
+def _decode(raw: bytes, file: str) -> tuple[str | None, list[Diagnostic]]:
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        message = f"the file is not valid UTF-8 (byte 0x{raw[error.start]:02x} at offset {error.start})"
+        return None, [Diagnostic(file, line, column, format_path(()), RULE_SYNTAX, "error", message)]
+
+
+def _syntax_message(error: yaml.YAMLError) -> str:
+    problem = getattr(error, "problem", None) or str(error)
+    if "'\\t'" in problem:
+        return "tab character found: YAML indentation must use spaces"
+    context = getattr(error, "context", None)
+    text = f"{context}: {problem}" if context else problem
+    return "invalid YAML: " + " ".join(text.split())
+
+
+def _compose(text: str, file: str) -> tuple[Node | None, list[Diagnostic]]:
+    composer = _SafeComposer(text)
+    try:
+        return composer.get_single_node(), []
+    except _Limit as limit:
+        position = _position(limit.mark)
+        message = f"too many aliases: {limit.message} (YAML bomb?)"
+        return None, [
+            Diagnostic(file, position.line, position.column, "<root>", RULE_ALIAS_LIMIT, "error", message)
+        ]
+    except yaml.MarkedYAMLError as error:
+        position = _position(error.problem_mark or error.context_mark)
+        return None, [
+            Diagnostic(
+                file, position.line, position.column, "<root>", RULE_SYNTAX, "error", _syntax_message(error)
+            )
+        ]
+    except yaml.reader.ReaderError as error:
+        message = f"invalid character in YAML: {error.reason}"
+        return None, [Diagnostic(file, 1, 1, "<root>", RULE_SYNTAX, "error", message)]
+    except (yaml.YAMLError, RecursionError) as error:
+        message = "invalid YAML: " + (
+            str(error) if isinstance(error, yaml.YAMLError) else "nested too deeply"
+        )
+        return None, [Diagnostic(file, 1, 1, "<root>", RULE_SYNTAX, "error", message)]
+    finally:
+        composer.dispose()
+
+
+def _shape_problem(file: str, position: Position, message: str) -> list[Diagnostic]:
+    return [Diagnostic(file, position.line, position.column, "<root>", RULE_DOCUMENT_SHAPE, "error", message)]
+
+
+def load_bytes(raw: bytes, file: str) -> tuple[LoadedDocument | None, list[Diagnostic]]:
+    """Parse one manifest's bytes. Returns the document, or None and the reasons."""
+    if len(raw) > MAX_BYTES:
+        return None, _shape_problem(file, Position(1, 1), f"the file is larger than {MAX_BYTES} bytes")
+    text, problems = _decode(raw, file)
+    if text is None:
+        return None, problems
+    root, problems = _compose(text, file)
+    if problems:
+        return None, problems
+    if root is None:
+        return None, _shape_problem(
+            file,
+            Position(1, 1),
+            "the manifest is empty: expected a mapping with `version`, `game` and `pipelines`",
+        )
+    if not isinstance(root, MappingNode):
+        kind = "a list" if isinstance(root, SequenceNode) else "a single value"
+        return None, _shape_problem(
+            file, _position(root.start_mark), f"the manifest must be a mapping, not {kind}"
+        )
+    converter = _Converter(file, _SafeComposer(""))
+    try:
+        data = converter.convert(root, ())
+    except _Limit as limit:
+        position = _position(limit.mark)
+        return None, [
+            Diagnostic(
+                file, position.line, position.column, "<root>", RULE_ALIAS_LIMIT, "error", limit.message
+            )
+        ]
+    if converter.problems:
+        return None, converter.problems
+    return LoadedDocument(file, data, dict(converter.values), dict(converter.keys)), []
+
+
+def load_file(path: Path, display_name: str | None = None) -> tuple[LoadedDocument | None, list[Diagnostic]]:
+    """Read and parse one manifest file; unreadable files become diagnostics too."""
+    name = display_name if display_name is not None else str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return None, [
+            Diagnostic(name, 1, 1, "<root>", RULE_SYNTAX, "error", f"cannot read the file: {error.strerror}")
+        ]
+    return load_bytes(raw, name)
