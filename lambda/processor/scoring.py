@@ -1,0 +1,172 @@
+"""Conditional score writes: every write is safe to retry, duplicate or reorder.
+
+- best / latest: one conditional UpdateItem per board. A board changes only when the event
+  beats what it holds (a strictly better score; a strictly newer (timestamp, event_id)), so a
+  replay of an event that already landed is a no-op, and a partly applied event (a transient
+  error between two boards) is completed by its retry.
+- sum: one TransactWriteItems per event: a marker item `event#<event_id>` under the player
+  (Put, condition attribute_not_exists) plus an ADD to every board. The marker and the adds
+  commit together or not at all, so an event id is added exactly once while its marker lives
+  (LB_DEDUP_TTL_S, longer than a message can be retried).
+
+The outcome is "applied" when at least one board changed, else "ignored". Any other error
+propagates: the handler reports the record as a batch item failure and SQS retries it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any, Literal
+
+from botocore.exceptions import ClientError
+
+from .config import ProcessorConfig
+from .shards import board_shard, shard_of
+from .validation import ValidEvent
+from .windows import Board, boards_for
+
+WriteOutcome = Literal["applied", "ignored"]
+AttributeValue = dict[str, Any]
+
+SCORE = "score"
+BOARD_SHARD = "board_shard"
+EVENT_ID = "event_id"
+EVENT_TS = "event_ts"
+UPDATED_AT = "updated_at"
+METADATA = "metadata"
+MARKER_PREFIX = "event#"
+
+
+def _error_code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", ""))
+
+
+class ScoreWriter:
+    """Applies valid events to the leaderboard table of one pipeline."""
+
+    def __init__(
+        self, dynamodb: Any, config: ProcessorConfig, clock: Callable[[], float] = time.time
+    ) -> None:
+        self._dynamodb = dynamodb
+        self._config = config
+        self._clock = clock
+        self._conditions = {
+            ("best", "desc"): "attribute_not_exists(#score) OR #score < :score",
+            ("best", "asc"): "attribute_not_exists(#score) OR #score > :score",
+            ("latest", "desc"): _NEWER,
+            ("latest", "asc"): _NEWER,
+        }
+
+    def apply(self, event: ValidEvent) -> WriteOutcome:
+        """Write `event` to each of its boards; "applied" if any board changed."""
+        boards = boards_for(event.timestamp_ms, self._config.windows)
+        if self._config.scoring_mode == "sum":
+            return self._add_once(event, boards)
+        changed = [self._replace_if_better(event, board) for board in boards]
+        return "applied" if any(changed) else "ignored"
+
+    def player_key(self, player_id: str) -> AttributeValue:
+        return {self._config.partition_key_type: player_id}
+
+    def _key(self, player_id: str, sort_value: str) -> dict[str, AttributeValue]:
+        return {
+            self._config.partition_key: self.player_key(player_id),
+            self._config.sort_key: {"S": sort_value},
+        }
+
+    def _board_values(
+        self, event: ValidEvent, board: Board
+    ) -> tuple[list[str], dict[str, str], dict[str, Any]]:
+        """SET clauses, names and values shared by every mode."""
+        shard = shard_of(event.player_id, self._config.shards)
+        names = {"#score": SCORE, "#bs": BOARD_SHARD, "#eid": EVENT_ID, "#ets": EVENT_TS, "#upd": UPDATED_AT}
+        values: dict[str, Any] = {
+            ":score": {"N": str(event.score)},
+            ":bs": {"S": board_shard(board.board_id, shard)},
+            ":eid": {"S": event.event_id},
+            ":ets": {"N": str(event.timestamp_ms)},
+            ":upd": {"N": str(int(self._clock() * 1000))},
+        }
+        sets = ["#bs = :bs", "#eid = :eid", "#ets = :ets", "#upd = :upd"]
+        expires_at = board.expires_at(self._config.window_retention_s)
+        if expires_at is not None:
+            names["#ttl"] = self._config.ttl_attribute
+            values[":ttl"] = {"N": str(expires_at)}
+            sets.append("#ttl = :ttl")
+        return sets, names, values
+
+    def _replace_if_better(self, event: ValidEvent, board: Board) -> bool:
+        sets, names, values = self._board_values(event, board)
+        sets.append("#score = :score")
+        names["#meta"] = METADATA
+        update = "SET " + ", ".join(sets)
+        if event.metadata_json is None:
+            update += " REMOVE #meta"
+        else:
+            values[":meta"] = {"S": event.metadata_json}
+            update = update + ", #meta = :meta"
+        try:
+            self._dynamodb.update_item(
+                TableName=self._config.table_name,
+                Key=self._key(event.player_id, board.board_id),
+                UpdateExpression=update,
+                ConditionExpression=self._conditions[(self._config.scoring_mode, self._config.scoring_order)],
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values,
+            )
+        except ClientError as error:
+            if _error_code(error) == "ConditionalCheckFailedException":
+                return False  # stale, a tie, or a replay: the board already holds something at least as good
+            raise
+        return True
+
+    def _add_once(self, event: ValidEvent, boards: list[Board]) -> WriteOutcome:
+        items = [self._marker_put(event)] + [self._board_add(event, board) for board in boards]
+        try:
+            self._dynamodb.transact_write_items(TransactItems=items)
+        except ClientError as error:
+            if _error_code(error) == "TransactionCanceledException" and _marker_already_exists(error):
+                return "ignored"  # this event id was applied before (duplicate delivery or retry)
+            raise
+        return "applied"
+
+    def _marker_put(self, event: ValidEvent) -> dict[str, Any]:
+        now = self._clock()
+        item = self._key(event.player_id, MARKER_PREFIX + event.event_id)
+        item[self._config.ttl_attribute] = {"N": str(int(now) + self._config.dedup_ttl_s)}
+        item[EVENT_ID] = {"S": event.event_id}
+        item[EVENT_TS] = {"N": str(event.timestamp_ms)}
+        item[UPDATED_AT] = {"N": str(int(now * 1000))}
+        return {
+            "Put": {
+                "TableName": self._config.table_name,
+                "Item": item,
+                "ConditionExpression": "attribute_not_exists(#pk)",
+                "ExpressionAttributeNames": {"#pk": self._config.partition_key},
+                "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+            }
+        }
+
+    def _board_add(self, event: ValidEvent, board: Board) -> dict[str, Any]:
+        sets, names, values = self._board_values(event, board)
+        return {
+            "Update": {
+                "TableName": self._config.table_name,
+                "Key": self._key(event.player_id, board.board_id),
+                "UpdateExpression": "SET " + ", ".join(sets) + " ADD #score :score",
+                "ExpressionAttributeNames": names,
+                "ExpressionAttributeValues": values,
+            }
+        }
+
+
+# latest: the stored event is replaced only by a strictly newer (timestamp, event_id); equal
+# pairs are the same event replayed.
+_NEWER = "attribute_not_exists(#score) OR #ets < :ets OR (#ets = :ets AND #eid < :eid)"
+
+
+def _marker_already_exists(error: ClientError) -> bool:
+    """True when the transaction failed only because the event's marker is already there."""
+    reasons = error.response.get("CancellationReasons") or []
+    return bool(reasons) and reasons[0].get("Code") == "ConditionalCheckFailed"
