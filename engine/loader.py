@@ -35,7 +35,7 @@ RULE_NUMBER = "LB006"
 
 _TAG = "tag:yaml.org,2002:"
 _FLOAT_12 = re.compile(
-    r"^(?:[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?"
+    r"^(?:[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)?"
     r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
 )
 
@@ -198,7 +198,10 @@ class _Converter:
             return None
 
     def floating(self, node: ScalarNode, path: DocPath) -> float | None:
-        value = float(self.constructor.construct_yaml_float(node))
+        try:
+            value = float(self.constructor.construct_yaml_float(node))
+        except ValueError:
+            return node.value
         if not math.isfinite(value):
             self.problem(node.start_mark, path, RULE_NUMBER, f"{node.value} is not a finite number")
             return None

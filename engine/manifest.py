@@ -8,7 +8,7 @@ file as diagnostics instead of raising.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from engine import rules
@@ -16,7 +16,7 @@ from engine.diagnostics import Diagnostic, has_errors, unique_sorted
 from engine.loader import LoadedDocument, load_file
 from engine.model import Deployment, GameSpec
 from engine.resolve import build_game, build_pipeline, merge_pipeline
-from engine.schema import schema_diagnostics
+from engine.schema import check_schema
 
 MANIFEST_SUFFIXES = (".yaml", ".yml")
 
@@ -95,14 +95,15 @@ def check_files(files: Sequence[Path], environment: str | None) -> CheckResult:
         if document is None:
             continue
         documents.append(document)
-        problems = schema_diagnostics(document)
+        problems, checkable = check_schema(document)
         diagnostics.extend(problems)
-        if problems:
+        if checkable is None:
             continue
-        per_environment, problems = check_document(document, environment)
+        per_environment, problems = check_document(replace(document, data=checkable), environment)
         diagnostics.extend(problems)
-        for name, game in per_environment.items():
-            games.setdefault(name, []).append(game)
+        if not problems and checkable is document.data:
+            for name, game in per_environment.items():
+                games.setdefault(name, []).append(game)
     diagnostics.extend(rules.check_deployment(documents))
     return CheckResult(
         files=tuple(str(f) for f in files),

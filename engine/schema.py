@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import difflib
 import json
 from collections.abc import Iterator, Mapping
@@ -156,13 +157,74 @@ def _diagnostics_of(error: ValidationError, document: LoadedDocument) -> list[Di
 
 def schema_diagnostics(document: LoadedDocument) -> list[Diagnostic]:
     """Every schema violation of the document, each located at its YAML node."""
-    errors = [e for top in manifest_validator().iter_errors(document.data) for e in _specific(top)]
+    return check_schema(document)[0]
+
+
+def check_schema(document: LoadedDocument) -> tuple[list[Diagnostic], dict[str, Any] | None]:
+    """Schema diagnostics, and the data the semantic rules may still check.
+
+    The data is the document's own when it is valid; when it is not, a copy without the
+    invalid values (they fall back to their defaults), so rule problems elsewhere in the file
+    are reported in the same run; None when no schema-valid copy can be made that way.
+    """
+    top_errors = list(manifest_validator().iter_errors(document.data))
+    if not top_errors:
+        return [], document.data
+    errors = [e for top in top_errors for e in _specific(top)]
     found: dict[tuple[str, str], Diagnostic] = {}
     for error in sorted(errors, key=_priority):
         for diagnostic in _diagnostics_of(error, document):
             # One problem per node: a null list item fails both `type` and `enum`.
             found.setdefault((diagnostic.path, diagnostic.rule), diagnostic)
-    return list(found.values())
+    return list(found.values()), _salvage(document.data, top_errors)
+
+
+# Keys the schema requires somewhere: removing one would not give valid data, so the
+# salvage removes the enclosing value instead (and gives up at the root).
+_REQUIRED_KEYS = frozenset({"version", "game", "pipelines", "name", "provisioned", "read", "write"})
+
+
+def _salvage_targets(error: ValidationError) -> list[DocPath] | None:
+    path: DocPath = tuple(error.absolute_path)
+    targets = [path]
+    if error.validator == "additionalProperties" and _unknown_keys(error):
+        targets = [(*path, key) for key in _unknown_keys(error)]
+    elif "propertyNames" in error.absolute_schema_path:
+        targets = [(*path, str(error.instance))]
+    removable = []
+    for target in targets:
+        while target and (isinstance(target[-1], int) or target[-1] in _REQUIRED_KEYS):
+            target = target[:-1]
+        if not target:
+            return None
+        removable.append(target)
+    return removable
+
+
+def _remove(data: dict[str, Any], path: DocPath) -> None:
+    node: Any = data
+    for key in path[:-1]:
+        if isinstance(node, dict) and key in node:
+            node = node[key]
+        elif isinstance(node, list) and isinstance(key, int) and key < len(node):
+            node = node[key]
+        else:
+            return
+    if isinstance(node, dict):
+        node.pop(path[-1], None)
+
+
+def _salvage(data: dict[str, Any], errors: list[ValidationError]) -> dict[str, Any] | None:
+    salvaged = copy.deepcopy(data)
+    for error in errors:
+        targets = _salvage_targets(error)
+        if targets is None:
+            return None
+        for target in targets:
+            _remove(salvaged, target)
+    if next(manifest_validator().iter_errors(salvaged), None) is not None:
+        return None
+    return salvaged
 
 
 _PRIORITY = {"type": 0, "required": 1, "additionalProperties": 1, "const": 2, "enum": 2}
