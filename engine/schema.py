@@ -204,12 +204,11 @@ def _salvage_targets(error: ValidationError) -> list[DocPath] | None:
 def _remove(data: dict[str, Any], path: DocPath) -> None:
     node: Any = data
     for key in path[:-1]:
-        if isinstance(node, dict) and key in node:
-            node = node[key]
-        elif isinstance(node, list) and isinstance(key, int) and key < len(node):
-            node = node[key]
-        else:
+        in_mapping = isinstance(node, dict) and key in node
+        in_list = isinstance(node, list) and isinstance(key, int) and key < len(node)
+        if not (in_mapping or in_list):
             return
+        node = node[key]
     if isinstance(node, dict):
         node.pop(path[-1], None)
 
