@@ -1,0 +1,67 @@
+"""Small, reversible adjustments to moto 5.x's SQS model so it behaves like AWS for local mode.
+
+moto runs in this process (ThreadedMotoServer), so its models can be adjusted directly. Only
+`moto.sqs.models.Queue.add_message` is replaced, for as long as the emulator runs:
+
+- **No push to Lambda.** moto's `add_message` invokes the function of every enabled event source
+  mapping synchronously, through Docker, on every SendMessage. Local mode has no Docker and its
+  own poller (`engine.local.poller`) is the only thing that invokes the processor, so the
+  replacement never calls Lambda. The mapping itself stays exactly as deployed (`State: Enabled`).
+- **FIFO deduplication history.** moto deduplicates only against messages still in the queue;
+  SQS remembers every deduplication id for 5 minutes, even after the message was deleted.
+- **FIFO sequence numbers.** SQS gives every FIFO message a `SequenceNumber`; moto only does
+  when an explicit deduplication id was sent.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from moto.sqs import models as sqs_models
+
+DEDUPLICATION_INTERVAL_MS = sqs_models.DEDUPLICATION_TIME_IN_SECONDS * 1000
+_HISTORY_ATTRIBUTE = "_local_mode_dedup_history"
+_sequence = itertools.count(10**19)
+_sequence_lock = threading.Lock()
+
+
+def _next_sequence_number() -> str:
+    with _sequence_lock:
+        return str(next(_sequence))
+
+
+def _is_duplicate(queue: Any, message: Any) -> bool:
+    """True when the deduplication id was first seen less than 5 minutes ago (AWS semantics)."""
+    history: dict[str, int] = queue.__dict__.setdefault(_HISTORY_ATTRIBUTE, {})
+    first_sent = history.get(message.deduplication_id)
+    if first_sent is not None and message.sent_timestamp - first_sent < DEDUPLICATION_INTERVAL_MS:
+        return True
+    history[message.deduplication_id] = message.sent_timestamp
+    return False
+
+
+def add_message(self: Any, message: Any) -> None:
+    """Replacement for `Queue.add_message`: AWS's FIFO rules, and no Lambda push."""
+    if self.fifo_queue:
+        if message.deduplication_id and _is_duplicate(self, message):
+            return
+        if message.sequence_number is None:
+            message.sequence_number = _next_sequence_number()
+    with self._messages_lock:
+        self._messages.append(message)
+        self._messages_lock.notify_all()
+
+
+@contextmanager
+def patched_sqs() -> Iterator[None]:
+    """Apply the replacement while the block runs, then restore moto's own method."""
+    original: Callable[..., None] = sqs_models.Queue.add_message
+    sqs_models.Queue.add_message = add_message  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        sqs_models.Queue.add_message = original  # type: ignore[method-assign]
