@@ -101,7 +101,7 @@ def check_files(files: Sequence[Path], environment: str | None) -> CheckResult:
             continue
         per_environment, problems = check_document(replace(document, data=checkable), environment)
         diagnostics.extend(problems)
-        if not problems and checkable is document.data:
+        if not has_errors(problems) and checkable is document.data:
             for name, game in per_environment.items():
                 games.setdefault(name, []).append(game)
     diagnostics.extend(rules.check_deployment(documents))
