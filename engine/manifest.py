@@ -69,13 +69,12 @@ def check_document(
         return {}, diagnostics
     games: dict[str, GameSpec] = {}
     for checked in _environments_to_check(document, environment):
-        names_environment = environment if environment is not None else None
         specs = []
         for index in range(len(document.data["pipelines"])):
             merged = merge_pipeline(document.data, index, checked)
             model_environment = checked or environment or rules.WORST_CASE_ENVIRONMENT
             spec = build_pipeline(document.data, merged, model_environment, document.file)
-            context = rules.PipelineContext(document, merged, spec, names_environment)
+            context = rules.PipelineContext(document, merged, spec, environment)
             diagnostics.extend(rules.check_pipeline(context))
             specs.append(spec)
         games[checked or ""] = build_game(document.data, tuple(specs), document.file)

@@ -124,12 +124,13 @@ def _describe(branch: Mapping[str, Any]) -> str:
 def _specific(error: ValidationError) -> list[ValidationError]:
     """For a failed `anyOf`, the errors of the branch the value was meant for (if one is clear).
 
-    A branch whose root rejected the value's type or constant is not what the author meant;
-    what remains (e.g. the provisioned-billing object's inner errors) is more useful.
+    When a branch failed only inside the value (e.g. the provisioned-billing object's `read`),
+    that inner error is more useful than "not valid under any of the given schemas"; when every
+    branch rejected the value as a whole, the message lists the branches instead.
     """
     if error.validator != "anyOf" or not error.context or _is_duration(error):
         return [error]
-    meant = [e for e in error.context if e.relative_path or e.validator not in ("type", "const")]
+    meant = [e for e in error.context if e.relative_path]
     return [deeper for e in meant for deeper in _specific(e)] or [error]
 
 
