@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import heapq
 import secrets
 import threading
 from collections.abc import Callable, Iterator
@@ -42,6 +43,8 @@ class PlannedResource:
     inputs: dict[str, Any]
     id: str = ""
     outputs: dict[str, Any] = field(default_factory=dict)
+    dependencies: tuple[str, ...] = ()
+    """Logical names of the resources this one explicitly or implicitly depends on."""
 
     @property
     def is_component(self) -> bool:
@@ -79,6 +82,50 @@ def _as_provider_json(value: Any) -> Any:
     return value
 
 
+_TYPE_RANK = (
+    "aws:sqs/queue:Queue",
+    "aws:dynamodb/table:Table",
+    "aws:cloudwatch/logGroup:LogGroup",
+    "aws:iam/role:Role",
+    "aws:iam/rolePolicy:RolePolicy",
+    "aws:lambda/function:Function",
+    "aws:lambda/eventSourceMapping:EventSourceMapping",
+    "aws:cloudwatch/metricAlarm:MetricAlarm",
+)
+
+
+def canonical_order(resources: list[PlannedResource], components: list[str]) -> tuple[PlannedResource, ...]:
+    """A stable order that still respects dependencies: pipeline by pipeline, kind by kind.
+
+    Pulumi registers a resource once its inputs are known, so the raw registration order
+    depends on thread timing; the plan must not.
+    """
+    position = {name: index for index, name in enumerate(components)}
+
+    def priority(resource: PlannedResource) -> tuple[int, int, str]:
+        owner = resource.parent or resource.name
+        kind = _TYPE_RANK.index(resource.type) if resource.type in _TYPE_RANK else len(_TYPE_RANK)
+        return (position.get(owner, len(position)), -1 if resource.is_component else kind, resource.name)
+
+    by_name = {r.name: r for r in resources}
+    waiting = {r.name: {d for d in r.dependencies if d in by_name} for r in resources}
+    dependents: dict[str, list[str]] = {}
+    for name, blockers in waiting.items():
+        for blocker in blockers:
+            dependents.setdefault(blocker, []).append(name)
+    ready = [(priority(r), r.name) for r in resources if not waiting[r.name]]
+    heapq.heapify(ready)
+    ordered: list[PlannedResource] = []
+    while ready:
+        _, name = heapq.heappop(ready)
+        ordered.append(by_name[name])
+        for other in dependents.get(name, ()):
+            waiting[other].discard(name)
+            if not waiting[other]:
+                heapq.heappush(ready, (priority(by_name[other]), other))
+    return tuple(ordered)
+
+
 def _logical_name(urn: str) -> str:
     return urn.rsplit("::", 1)[-1]
 
@@ -95,6 +142,7 @@ class PlanMocks(pulumi.runtime.Mocks):
         self.account = account
         self.resources: list[PlannedResource] = []
         self._next_parent: str | None = None
+        self._next_dependencies: tuple[str, ...] = ()
 
     # -- hooks --------------------------------------------------------------------------
     def create(self, args: MockResourceArgs) -> tuple[str, dict[str, Any]]:
@@ -107,12 +155,15 @@ class PlanMocks(pulumi.runtime.Mocks):
     # -- pulumi.runtime.Mocks -----------------------------------------------------------
     def new_resource(self, args: MockResourceArgs) -> tuple[str, dict[str, Any]]:
         parent, self._next_parent = self._next_parent, None
+        dependencies, self._next_dependencies = self._next_dependencies, ()
         resource_id, outputs = "", dict[str, Any]()
         if not args.typ.startswith(COMPONENT_PREFIX):
             resource_id, outputs = self.create(args)
         state = {**args.inputs, **outputs}
         self.resources.append(
-            PlannedResource(args.typ, args.name, parent, _as_provider_json(args.inputs), resource_id, state)
+            PlannedResource(
+                args.typ, args.name, parent, _as_provider_json(args.inputs), resource_id, state, dependencies
+            )
         )
         return resource_id, state
 
@@ -206,7 +257,7 @@ _FACTORIES: dict[str, Callable[[PlanMocks, dict[str, Any]], tuple[str, dict[str,
 
 
 class _PlanMonitor(MockMonitor):
-    """Tells the mocks each resource's parent (Pulumi's `MockResourceArgs` leaves it out)."""
+    """Tells the mocks each resource's parent and dependencies (`MockResourceArgs` lacks them)."""
 
     def __init__(self, mocks: PlanMocks) -> None:
         super().__init__(mocks)
@@ -221,6 +272,9 @@ class _PlanMonitor(MockMonitor):
         parent = request.parent
         is_root = not parent or _resource_type(parent) == "pulumi:pulumi:Stack"
         self._plan_mocks._next_parent = None if is_root else _logical_name(parent)
+        self._plan_mocks._next_dependencies = tuple(
+            sorted({_logical_name(urn) for urn in request.dependencies})
+        )
         return super().RegisterResource(request)
 
 
@@ -249,6 +303,10 @@ def _private_event_loop() -> Iterator[asyncio.AbstractEventLoop]:
         asyncio.set_event_loop(None)
 
 
+def _discard(_: object) -> None:
+    """The program's return value (if any) is not a Pulumi output: drop it."""
+
+
 def _resolve(value: Any) -> Any:
     if isinstance(value, pulumi.Output):
         return _resolve(_sync_await(value.future()))
@@ -260,7 +318,7 @@ def _resolve(value: Any) -> Any:
 
 
 def _run_program(
-    program: Callable[[], None], config: dict[str, str], stack: str, mocks: PlanMocks
+    program: Callable[[], object], config: dict[str, str], stack: str, mocks: PlanMocks
 ) -> dict[str, Any]:
     with _private_event_loop():
         pulumi.runtime.set_mocks(
@@ -268,13 +326,13 @@ def _run_program(
         )
         pulumi.runtime.set_all_config(config)
         root = pulumi.runtime.get_root_resource()
-        _sync_await(run_pulumi_func(program))
+        _sync_await(run_pulumi_func(lambda: _discard(program())))
         exported = dict(getattr(root, "outputs", {}))
         return {name: _resolve(value) for name, value in exported.items()}
 
 
 def run_isolated(
-    program: Callable[[], None], config: dict[str, str], stack: str, mocks: PlanMocks
+    program: Callable[[], object], config: dict[str, str], stack: str, mocks: PlanMocks
 ) -> dict[str, Any]:
     """Run `program` under `mocks` in a thread of its own and return its stack outputs.
 
@@ -313,4 +371,5 @@ def synthesize(manifests: Path, environment: str, region: str, mocks: PlanMocks 
 
     mocks = mocks or PlanMocks(region=region)
     outputs = run_isolated(main, stack_config(manifests, environment, region), environment, mocks)
-    return Plan(environment=environment, region=region, resources=tuple(mocks.resources), outputs=outputs)
+    resources = canonical_order(mocks.resources, components=list(outputs))
+    return Plan(environment=environment, region=region, resources=resources, outputs=outputs)

@@ -1,0 +1,144 @@
+"""The pure parts the component is built from: code asset, layer ARN, IAM documents, mocks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pulumi.runtime.mocks import MockResourceArgs
+
+from engine.assets import processor_archive, processor_files
+from engine.layers import powertools_layer_arn
+from engine.plan import PlanMocks, synthesize
+from engine.processor_policy import ProcessorArns, assume_role_policy, processor_policy
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_asset_picks_up_every_python_file_and_the_schema(tmp_path: Path) -> None:
+    source = tmp_path / "processor"
+    (source / "__pycache__").mkdir(parents=True)
+    (source / "sub").mkdir()
+    for name in (
+        "__init__.py",
+        "handler.py",
+        "new_module.py",
+        "sub/__init__.py",
+        "__pycache__/handler.cpython-311.pyc",
+    ):
+        (source / name).write_text("#", encoding="utf-8")
+    (source / "__pycache__" / "stale.py").write_text("#", encoding="utf-8")
+    (source / "notes.txt").write_text("not code", encoding="utf-8")
+    schema = tmp_path / "score-event.schema.json"
+    schema.write_text("{}", encoding="utf-8")
+    files = processor_files(source, schema)
+    assert list(files) == [
+        "processor/__init__.py",
+        "processor/handler.py",
+        "processor/new_module.py",
+        "processor/score-event.schema.json",
+        "processor/sub/__init__.py",
+    ]
+    assert files["processor/score-event.schema.json"] == schema
+    assert set(processor_archive(source, schema).assets) == set(files)
+
+
+def test_repository_asset_bundles_the_real_processor() -> None:
+    files = processor_files()
+    assert "processor/handler.py" in files and "processor/config.py" in files
+    assert files["processor/score-event.schema.json"] == REPO / "schemas" / "score-event.schema.json"
+
+
+def test_layer_arn_format() -> None:
+    assert powertools_layer_arn("ap-south-1", "arm64", 5) == (
+        "arn:aws:lambda:ap-south-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python313-arm64:5"
+    )
+    assert powertools_layer_arn("us-east-1", "x86_64", 27, runtime="python3.12").endswith(
+        ":layer:AWSLambdaPowertoolsPythonV3-python312-x86_64:27"
+    )
+    with pytest.raises(ValueError, match="architecture"):
+        powertools_layer_arn("us-east-1", "x86", 1)
+    with pytest.raises(ValueError, match="positive"):
+        powertools_layer_arn("us-east-1", "arm64", 0)
+
+
+ARNS = ProcessorArns(
+    queue="arn:aws:sqs:r:1:q", dead_letter_queue="arn:aws:sqs:r:1:d", table="arn:aws:dynamodb:r:1:table/t",
+    log_group="arn:aws:logs:r:1:log-group:/aws/lambda/f",
+)  # fmt: skip
+
+
+def test_policy_without_tracing_has_no_wildcard_at_all() -> None:
+    document = processor_policy(ARNS, tracing=False)
+    text = json.dumps(document)
+    assert "xray" not in text
+    resources = [r for s in document["Statement"] for r in s["Resource"]]
+    assert all(r.startswith("arn:aws:") for r in resources)
+    assert "arn:aws:logs:r:1:log-group:/aws/lambda/f:*" in resources
+
+
+def test_policy_with_tracing_adds_only_xray_on_star() -> None:
+    with_tracing = processor_policy(ARNS, tracing=True)["Statement"]
+    without = processor_policy(ARNS, tracing=False)["Statement"]
+    [extra] = [s for s in with_tracing if s not in without]
+    assert extra["Resource"] == ["*"]
+    assert sorted(extra["Action"]) == ["xray:PutTelemetryRecords", "xray:PutTraceSegments"]
+
+
+def test_trust_policy() -> None:
+    [statement] = json.loads(assume_role_policy())["Statement"]
+    assert statement == {
+        "Effect": "Allow",
+        "Principal": {"Service": "lambda.amazonaws.com"},
+        "Action": "sts:AssumeRole",
+    }
+
+
+def _create(mocks: PlanMocks, typ: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    return mocks.create(MockResourceArgs(typ=typ, name="logical", inputs=inputs))
+
+
+def test_mocks_answer_like_aws() -> None:
+    mocks = PlanMocks(region="eu-central-1", account="210987654321")
+    queue_id, queue = _create(mocks, "aws:sqs/queue:Queue", {"name": "a.fifo"})
+    assert queue_id == queue["url"] == "https://sqs.eu-central-1.amazonaws.com/210987654321/a.fifo"
+    assert queue["arn"] == "arn:aws:sqs:eu-central-1:210987654321:a.fifo"
+    assert _create(mocks, "aws:dynamodb/table:Table", {"name": "t"})[1]["arn"] == (
+        "arn:aws:dynamodb:eu-central-1:210987654321:table/t"
+    )
+    assert "streamArn" in _create(mocks, "aws:dynamodb/table:Table", {"name": "t", "streamEnabled": True})[1]
+    assert _create(mocks, "aws:iam/role:Role", {"name": "r"})[1]["arn"] == "arn:aws:iam::210987654321:role/r"
+    assert _create(mocks, "aws:cloudwatch/logGroup:LogGroup", {"name": "/aws/lambda/f"})[1]["arn"] == (
+        "arn:aws:logs:eu-central-1:210987654321:log-group:/aws/lambda/f"
+    )
+    assert _create(mocks, "aws:lambda/function:Function", {"name": "f"})[1]["arn"] == (
+        "arn:aws:lambda:eu-central-1:210987654321:function:f"
+    )
+    assert _create(mocks, "aws:cloudwatch/metricAlarm:MetricAlarm", {"name": "al"})[1]["arn"] == (
+        "arn:aws:cloudwatch:eu-central-1:210987654321:alarm:al"
+    )
+
+
+def test_subclass_create_hook_sees_every_aws_resource_with_resolved_inputs() -> None:
+    class Recording(PlanMocks):
+        def __init__(self) -> None:
+            super().__init__(region="us-east-1")
+            self.created: list[str] = []
+
+        def create(self, args: MockResourceArgs) -> tuple[str, dict[str, Any]]:
+            self.created.append(args.typ)
+            if args.typ == "aws:sqs/queue:Queue" and "redrivePolicy" in args.inputs:
+                assert json.loads(args.inputs["redrivePolicy"])["deadLetterTargetArn"].startswith(
+                    "arn:aws:sqs:"
+                )
+            return super().create(args)
+
+    mocks = Recording()
+    plan = synthesize(REPO / "manifests", "dev", "us-east-1", mocks)
+    assert len(mocks.created) == 60 and "leaderboard:index:Pipeline" not in mocks.created
+    assert len(plan.resources) == len(mocks.resources) == 65
+    registered = [r.name for r in mocks.resources]
+    for resource in mocks.resources:  # registration order respects dependencies
+        assert all(registered.index(d) < registered.index(resource.name) for d in resource.dependencies)
