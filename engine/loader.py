@@ -272,31 +272,34 @@ def _syntax_message(error: yaml.YAMLError) -> str:
     return "invalid YAML: " + " ".join(text.split())
 
 
+def _text_position(text: str, offset: int) -> Position:
+    line_start = text.rfind("\n", 0, offset) + 1
+    return Position(text.count("\n", 0, offset) + 1, offset - line_start + 1)
+
+
 def _compose(text: str, file: str) -> tuple[Node | None, list[Diagnostic]]:
-    composer = _SafeComposer(text)
+    def problem(position: Position, rule: str, message: str) -> tuple[None, list[Diagnostic]]:
+        return None, [Diagnostic(file, position.line, position.column, "<root>", rule, "error", message)]
+
+    try:
+        composer = _SafeComposer(text)  # the reader rejects control characters right here
+    except yaml.reader.ReaderError as error:
+        where = _text_position(text, error.position)
+        return problem(where, RULE_SYNTAX, f"character #x{error.character:04x} is not allowed in YAML")
     try:
         return composer.get_single_node(), []
     except _Limit as limit:
-        position = _position(limit.mark)
-        message = f"too many aliases: {limit.message} (YAML bomb?)"
-        return None, [
-            Diagnostic(file, position.line, position.column, "<root>", RULE_ALIAS_LIMIT, "error", message)
-        ]
-    except yaml.MarkedYAMLError as error:
-        position = _position(error.problem_mark or error.context_mark)
-        return None, [
-            Diagnostic(
-                file, position.line, position.column, "<root>", RULE_SYNTAX, "error", _syntax_message(error)
-            )
-        ]
-    except yaml.reader.ReaderError as error:
-        message = f"invalid character in YAML: {error.reason}"
-        return None, [Diagnostic(file, 1, 1, "<root>", RULE_SYNTAX, "error", message)]
-    except (yaml.YAMLError, RecursionError) as error:
-        message = "invalid YAML: " + (
-            str(error) if isinstance(error, yaml.YAMLError) else "nested too deeply"
+        return problem(
+            _position(limit.mark), RULE_ALIAS_LIMIT, f"too many aliases: {limit.message} (YAML bomb?)"
         )
-        return None, [Diagnostic(file, 1, 1, "<root>", RULE_SYNTAX, "error", message)]
+    except yaml.MarkedYAMLError as error:
+        return problem(
+            _position(error.problem_mark or error.context_mark), RULE_SYNTAX, _syntax_message(error)
+        )
+    except yaml.YAMLError as error:
+        return problem(Position(1, 1), RULE_SYNTAX, f"invalid YAML: {error}")
+    except RecursionError:
+        return problem(Position(1, 1), RULE_SYNTAX, "invalid YAML: nested too deeply")
     finally:
         composer.dispose()
 

@@ -83,6 +83,9 @@ def test_merge_keys_fill_only_unset_keys() -> None:
         (b"a: !Ref other\n", "LB003"),
         (b"a: !!binary aGk=\n", "LB003"),
         (b"? [a]\n: 1\n", "LB001"),
+        (b"a: 1\nb: x\x07y\n", "LB001"),
+        (b"[" * 100_000, "LB001"),
+        (b"a: " + b"[" * 100 + b"]" * 100 + b"\n", "LB004"),
     ],
 )
 def test_bad_documents_are_rejected_with_a_rule(text: bytes, rule: str) -> None:
