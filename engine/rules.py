@@ -27,6 +27,7 @@ ENVIRONMENT_NAME = re.compile(r"^[a-z][a-z0-9]{0,9}$")
 RULE_ID = re.compile(r"^LB[0-9]{3}$")
 
 LAMBDA_SQS = "https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html"
+LAMBDA_NAMES = "https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html"
 LAMBDA_ESM_API = "https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html"
 SQS_DLQ = (
     "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html"
@@ -349,7 +350,7 @@ def _name_limits(names: PhysicalNames) -> Iterator[tuple[str, str, int, int]]:
         yield "alarm", names.alarm(alarm), 1, 255
 
 
-@rule("LB120", "every physical name fits AWS's length limits", LAMBDA_ESM_API)
+@rule("LB120", "every physical name fits AWS's length limits (function and role 64, queue 80)", LAMBDA_NAMES)
 def physical_name_lengths(ctx: PipelineContext) -> Iterator[Finding]:
     environment = ctx.names_environment or WORST_CASE_ENVIRONMENT
     names = PhysicalNames.of(ctx.spec.game, ctx.spec.name, environment, ctx.spec.queue.is_fifo)
@@ -364,7 +365,7 @@ def physical_name_lengths(ctx: PipelineContext) -> Iterator[Finding]:
             )
 
 
-@rule("LB121", "the environment name matches ^[a-z][a-z0-9]{0,9}$", PULUMI_NAMES, scope="environment")
+@rule("LB121", "the environment name matches ^[a-z][a-z0-9]{0,9}$", MANIFEST_REFERENCE, scope="environment")
 def environment_name(environment: str) -> Iterator[Finding]:
     if not ENVIRONMENT_NAME.match(environment):
         yield Finding((), f"environment {environment!r} must match {ENVIRONMENT_NAME.pattern}")
