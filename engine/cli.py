@@ -43,7 +43,10 @@ def _add_validate(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     p.add_argument("--format", choices=("text", "json", "github"), default="text")
     p.add_argument("--strict", action="store_true", help="warnings also make the exit status 1")
     p.add_argument(
-        "--environment", default=None, help="also check this environment's overlay merged in"
+        "--environment",
+        default=None,
+        help="check only this environment (the base with its overlay merged in); "
+        "default: the base and every overlay the file declares",
     )
 
 
