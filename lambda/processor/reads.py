@@ -25,6 +25,9 @@ from typing import Any, Protocol
 from .shards import board_shard
 
 Item = dict[str, Any]
+# Reading a few more rows than asked costs little (DynamoDB bills by size, rounded up to 4 KB)
+# and usually saves a round trip when a tie group straddles the cut.
+_MIN_PAGE = 25
 
 
 class LeaderboardLayout(Protocol):
@@ -104,14 +107,16 @@ class _Board:
         self, shard: int, score_op: str | None, score: Decimal | None, forward: bool, **extra: Any
     ) -> Iterator[dict[str, Any]]:
         condition = "#bs = :bs" + (f" AND #score {score_op} :score" if score_op else "")
+        names = {"#bs": "board_shard"}
         values: dict[str, Any] = {":bs": {"S": board_shard(self.board_id, shard)}}
         if score_op:
+            names["#score"] = "score"
             values[":score"] = {"N": str(score)}
         request: dict[str, Any] = {
             "TableName": self.layout.table_name,
             "IndexName": self.layout.score_index,
             "KeyConditionExpression": condition,
-            "ExpressionAttributeNames": {"#bs": "board_shard", "#score": "score"},
+            "ExpressionAttributeNames": names,
             "ExpressionAttributeValues": values,
             "ScanIndexForward": forward,
             **extra,
@@ -130,7 +135,7 @@ class _Board:
         if want <= 0:
             return []
         rows: list[_Row] = []
-        for page in self._pages(shard, score_op, score, forward, Limit=want + 1):
+        for page in self._pages(shard, score_op, score, forward, Limit=max(want + 1, _MIN_PAGE)):
             rows.extend(self.row(item) for item in page["Items"])
             if len(rows) > want and rows[-1].score != rows[want - 1].score:
                 break
