@@ -222,13 +222,13 @@ def _alarms(p: BenchPipeline, tags: dict[str, str]) -> None:
     queue, dlq, function = f"{p.stem}{suffix}", f"{p.stem}-dlq{suffix}", f"{p.stem}-processor"
     alarms = [
         ("dlq-depth", "AWS/SQS", "ApproximateNumberOfMessagesVisible", {"QueueName": dlq}, "Maximum", 1,
-         "GreaterThanOrEqualToThreshold", "Events are in the dead-letter queue: inspect, fix, redrive"),
+         "GreaterThanOrEqualToThreshold", "events are in the dead-letter queue"),
         ("oldest-message-age", "AWS/SQS", "ApproximateAgeOfOldestMessage", {"QueueName": queue}, "Maximum",
-         p.oldest_message_age_s, "GreaterThanThreshold", "The processor is falling behind the queue"),
+         p.oldest_message_age_s, "GreaterThanThreshold", "the processor is falling behind"),
         ("errors", "AWS/Lambda", "Errors", {"FunctionName": function}, "Sum", 1,
-         "GreaterThanOrEqualToThreshold", "The processor failed whole invocations"),
+         "GreaterThanOrEqualToThreshold", "processor invocations failed"),
         ("throttles", "AWS/Lambda", "Throttles", {"FunctionName": function}, "Sum", 1,
-         "GreaterThanOrEqualToThreshold", "The processor was throttled"),
+         "GreaterThanOrEqualToThreshold", "processor throttled"),
     ]  # fmt: skip
     for alarm, namespace, metric, dimensions, statistic, threshold, comparison, description in alarms:
         aws.cloudwatch.MetricAlarm(
