@@ -72,3 +72,16 @@ def test_a_whole_batch_failure_is_reported_not_raised(
 
     assert failed_ids(response) == [record["messageId"] for record in event["Records"]]
     assert board_scores(under_test.dynamodb, "all-time") == {}
+
+
+def test_tracing_wraps_the_handler_without_changing_results(
+    processor_under_test: Callable[..., ProcessorUnderTest],
+) -> None:
+    under_test = processor_under_test(LB_TRACING="true", POWERTOOLS_TRACE_DISABLED="false")
+
+    response = under_test.invoke(load_event("sqs_fifo_batch"))
+
+    assert hasattr(under_test.module, "tracer")
+    assert response == {"batchItemFailures": []}
+    # Order desc: ada's second score (60.25) is below her first (61.873).
+    assert under_test.metrics() == {"applied": 3, "ignored": 1}
