@@ -11,6 +11,10 @@ moto runs in this process (ThreadedMotoServer), so its models can be adjusted di
   SQS remembers every deduplication id for 5 minutes, even after the message was deleted.
 - **FIFO sequence numbers.** SQS gives every FIFO message a `SequenceNumber`; moto only does
   when an explicit deduplication id was sent.
+- **Thread safety.** moto's `Queue.delete_message` rebuilds the message list without a lock, so
+  a SendMessage served concurrently on another server thread can be lost; ReceiveMessage marks
+  messages in flight without a lock, so two concurrent receives can get the same message. Both
+  now hold the queue's own message lock (a re-entrant lock moto already uses for appends).
 """
 
 from __future__ import annotations
@@ -56,12 +60,31 @@ def add_message(self: Any, message: Any) -> None:
         self._messages_lock.notify_all()
 
 
+def _locked_delete(original: Callable[..., None]) -> Callable[..., None]:
+    def delete_message(self: Any, receipt_handle: str) -> None:
+        with self._messages_lock:
+            original(self, receipt_handle)
+
+    return delete_message
+
+
+def _locked_receive(original: Callable[..., Any]) -> Callable[..., Any]:
+    def receive_message(self: Any, queue_name: str, *args: Any, **kwargs: Any) -> Any:
+        with self.get_queue(queue_name)._messages_lock:
+            return original(self, queue_name, *args, **kwargs)
+
+    return receive_message
+
+
 @contextmanager
 def patched_sqs() -> Iterator[None]:
-    """Apply the replacement while the block runs, then restore moto's own method."""
-    original: Callable[..., None] = sqs_models.Queue.add_message
-    sqs_models.Queue.add_message = add_message  # type: ignore[method-assign]
+    """Apply the replacements while the block runs, then restore moto's own methods."""
+    queue, backend = sqs_models.Queue, sqs_models.SQSBackend
+    originals = (queue.add_message, queue.delete_message, backend.receive_message)
+    queue.add_message = add_message  # type: ignore[method-assign]
+    queue.delete_message = _locked_delete(originals[1])  # type: ignore[method-assign]
+    backend.receive_message = _locked_receive(originals[2])  # type: ignore[method-assign]
     try:
         yield
     finally:
-        sqs_models.Queue.add_message = original  # type: ignore[method-assign]
+        queue.add_message, queue.delete_message, backend.receive_message = originals  # type: ignore[method-assign]
