@@ -27,7 +27,7 @@ from .dead_letter import DeadLetterSender
 from .records import RecordHandler
 from .scoring import ScoreWriter
 from .validation import EventValidator, compile_schema
-from .wire import PartialBatchResponse
+from .wire import PartialBatchResponse, SQSEvent
 
 # A few quick SDK retries absorb short throttling bursts; past that the record fails and SQS
 # retries it later (bounded timeouts keep a stuck call from eating the whole invocation).
@@ -70,10 +70,13 @@ _batch_processor = build_batch_processor(CONFIG, logger)
 
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: Any) -> PartialBatchResponse:
+def lambda_handler(event: SQSEvent, context: Any) -> PartialBatchResponse:
     """Process one SQS batch; the records listed in the response are retried by SQS."""
     response = process_partial_response(
-        event=event, record_handler=_record_handler, processor=_batch_processor, context=context
+        event=cast(dict[str, Any], event),
+        record_handler=_record_handler,
+        processor=_batch_processor,
+        context=context,
     )
     return {
         "batchItemFailures": [

@@ -37,6 +37,16 @@ UPDATED_AT = "updated_at"
 METADATA = "metadata"
 MARKER_PREFIX = "event#"
 
+# latest: the stored event is replaced only by a strictly newer (timestamp, event_id); an equal
+# pair is the same event replayed. best: strictly better only, so a tie keeps the first holder.
+_NEWER = "attribute_not_exists(#score) OR #ets < :ets OR (#ets = :ets AND #eid < :eid)"
+_REPLACE_CONDITIONS = {
+    ("best", "desc"): "attribute_not_exists(#score) OR #score < :score",
+    ("best", "asc"): "attribute_not_exists(#score) OR #score > :score",
+    ("latest", "desc"): _NEWER,
+    ("latest", "asc"): _NEWER,
+}
+
 
 def _error_code(error: ClientError) -> str:
     return str(error.response.get("Error", {}).get("Code", ""))
@@ -51,12 +61,6 @@ class ScoreWriter:
         self._dynamodb = dynamodb
         self._config = config
         self._clock = clock
-        self._conditions = {
-            ("best", "desc"): "attribute_not_exists(#score) OR #score < :score",
-            ("best", "asc"): "attribute_not_exists(#score) OR #score > :score",
-            ("latest", "desc"): _NEWER,
-            ("latest", "asc"): _NEWER,
-        }
 
     def apply(self, event: ValidEvent) -> WriteOutcome:
         """Write `event` to each of its boards; "applied" if any board changed."""
@@ -111,7 +115,9 @@ class ScoreWriter:
                 TableName=self._config.table_name,
                 Key=self._key(event.player_id, board.board_id),
                 UpdateExpression=update,
-                ConditionExpression=self._conditions[(self._config.scoring_mode, self._config.scoring_order)],
+                ConditionExpression=_REPLACE_CONDITIONS[
+                    (self._config.scoring_mode, self._config.scoring_order)
+                ],
                 ExpressionAttributeNames=names,
                 ExpressionAttributeValues=values,
             )
@@ -159,11 +165,6 @@ class ScoreWriter:
                 "ExpressionAttributeValues": values,
             }
         }
-
-
-# latest: the stored event is replaced only by a strictly newer (timestamp, event_id); equal
-# pairs are the same event replayed.
-_NEWER = "attribute_not_exists(#score) OR #ets < :ets OR (#ets = :ets AND #eid < :eid)"
 
 
 def _marker_already_exists(error: ClientError) -> bool:

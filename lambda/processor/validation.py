@@ -12,11 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Context, Decimal, DecimalException
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import fastjsonschema
 
 from .config import ProcessorConfig
+from .wire import ScoreEvent
 
 SCHEMA_FILE = "score-event.schema.json"
 
@@ -117,17 +118,17 @@ class EventValidator:
             self._validate_schema(document)
         except fastjsonschema.JsonSchemaValueException as error:
             raise InvalidEvent("schema", error.message.replace("data", "event", 1)) from None
-        assert isinstance(document, dict)  # the schema requires an object
-        self._check_game(document["game_id"])
-        self._check_player(document["player_id"])
-        timestamp_ms = document.get("timestamp", sent_timestamp_ms)
+        event = cast(ScoreEvent, document)  # the schema guarantees the shape from here on
+        self._check_game(event["game_id"])
+        self._check_player(event["player_id"])
+        timestamp_ms = event.get("timestamp", sent_timestamp_ms)
         if timestamp_ms > _MAX_TIMESTAMP_MS:
             raise InvalidEvent("timestamp_out_of_range", f"timestamp {timestamp_ms} is after year 9999")
-        metadata = document.get("metadata")
+        metadata = event.get("metadata")
         return ValidEvent(
-            event_id=document["event_id"],
-            player_id=document["player_id"],
-            score=_dynamodb_number(document["score"]),
+            event_id=event["event_id"],
+            player_id=event["player_id"],
+            score=_dynamodb_number(event["score"]),
             timestamp_ms=timestamp_ms,
             metadata_json=None if metadata is None else json.dumps(metadata, separators=(",", ":")),
         )

@@ -4,8 +4,6 @@ Key spellings follow the AWS payloads exactly (camelCase for records, PascalCase
 system attributes), so these types document the real JSON rather than a translation of it.
 """
 
-from __future__ import annotations
-
 from typing import Any, Literal, NotRequired, TypedDict
 
 
