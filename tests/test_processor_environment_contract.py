@@ -23,6 +23,7 @@ def documented_variables() -> tuple[str, ...]:
 def processor_variables() -> tuple[str, ...]:
     """`ENVIRONMENT_VARIABLES` of lambda/processor/config.py, read without importing it."""
     tree = ast.parse(PROCESSOR_CONFIG.read_text(encoding="utf-8"))
+    target: ast.expr
     for node in ast.walk(tree):
         if isinstance(node, ast.AnnAssign) and node.value is not None:
             target, value = node.target, node.value
