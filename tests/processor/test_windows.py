@@ -6,10 +6,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
+from processor.config import Window
 from processor.windows import boards_for
 from processor_helpers import ProcessorUnderTest, all_items, batch, make_record, score_body
 
-ALL = ("all-time", "daily", "weekly", "monthly")
+ALL: tuple[Window, ...] = ("all-time", "daily", "weekly", "monthly")
 
 
 def ms(text: str) -> int:
