@@ -103,6 +103,12 @@ def load_valid_deployment(manifests: Path, environment: str) -> Deployment:
         pulumi.log.warn(warning.format_text())
     if errors or deployment is None:
         raise ManifestError(errors)
+    if not deployment.pipelines:
+        # An empty program would make `pulumi up` delete every pipeline of the stack.
+        raise StackConfigError(
+            f"no manifests (*.yaml) in {manifests}: refusing to deploy nothing; "
+            "check leaderboard:manifests, or use `pulumi destroy` to tear the stack down"
+        )
     return deployment
 
 

@@ -58,6 +58,13 @@ def test_bad_environment_name_stops_the_program_before_any_resource() -> None:
     assert mocks.resources == []
 
 
+def test_empty_manifest_directory_is_refused_not_an_empty_deployment(tmp_path: Path) -> None:
+    mocks = PlanMocks()
+    with pytest.raises(StackConfigError, match="refusing to deploy nothing"):
+        synthesize(tmp_path, "dev", "us-east-1", mocks)
+    assert mocks.resources == []
+
+
 def test_environment_defaults_to_the_stack_name() -> None:
     config = stack_config(MANIFESTS, "prod", "us-east-1")
     del config["leaderboard:environment"]
