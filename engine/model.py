@@ -26,7 +26,7 @@ SCORE_ATTRIBUTE = "score"
 SCORE_INDEX_PARTITION_ATTRIBUTE = "board_shard"
 SCORE_INDEX_NAME = "score-index"
 RESERVED_ATTRIBUTES = frozenset(
-    {SCORE_ATTRIBUTE, SCORE_INDEX_PARTITION_ATTRIBUTE, "event_id", "event_ts", "updated_at"}
+    {SCORE_ATTRIBUTE, SCORE_INDEX_PARTITION_ATTRIBUTE, "event_id", "event_ts", "updated_at", "metadata"}
 )
 
 FIFO_SUFFIX = ".fifo"
