@@ -20,7 +20,7 @@ import boto3
 from botocore.config import Config
 from moto.server import ThreadedMotoServer
 
-from engine.local.moto_compat import patched_sqs
+from engine.local.moto_compat import patched_sqs, serialized_dynamodb
 
 ACCOUNT_ID = "123456789012"
 """moto's default account: every ARN the emulator hands out uses it."""
@@ -89,6 +89,7 @@ def start_emulator(region: str = "us-east-1") -> Iterator[Emulator]:
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     with ExitStack() as stack:
         stack.enter_context(patched_sqs())
+        stack.enter_context(serialized_dynamodb())
         server.start()
         stack.callback(server.stop)
         host, port = server.get_host_and_port()

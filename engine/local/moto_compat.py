@@ -11,7 +11,11 @@ moto runs in this process (ThreadedMotoServer), so its models can be adjusted di
   SQS remembers every deduplication id for 5 minutes, even after the message was deleted.
 - **FIFO sequence numbers.** SQS gives every FIFO message a `SequenceNumber`; moto only does
   when an explicit deduplication id was sent.
-- **Thread safety.** moto's `Queue.delete_message` rebuilds the message list without a lock, so
+- **DynamoDB thread safety.** moto's item operations are not thread-safe (TransactWriteItems
+  deep-copies a table another server thread may be writing: "dictionary changed size during
+  iteration"). Item reads and writes are serialized with one lock; DynamoDB itself is
+  concurrent, but moto runs under one GIL anyway, so nothing is lost in speed.
+- **SQS thread safety.** moto's `Queue.delete_message` rebuilds the message list without a lock, so
   a SendMessage served concurrently on another server thread can be lost; ReceiveMessage marks
   messages in flight without a lock, so two concurrent receives can get the same message. Both
   now hold the queue's own message lock (a re-entrant lock moto already uses for appends).
@@ -25,6 +29,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from moto.dynamodb.models import DynamoDBBackend
 from moto.sqs import models as sqs_models
 
 DEDUPLICATION_INTERVAL_MS = sqs_models.DEDUPLICATION_TIME_IN_SECONDS * 1000
@@ -74,6 +79,34 @@ def _locked_receive(original: Callable[..., Any]) -> Callable[..., Any]:
             return original(self, queue_name, *args, **kwargs)
 
     return receive_message
+
+
+DYNAMODB_ITEM_OPERATIONS = (
+    "put_item", "get_item", "update_item", "delete_item", "query", "scan", "transact_write_items",
+    "transact_get_items", "batch_write_item", "batch_get_item",
+)  # fmt: skip
+_dynamodb_lock = threading.RLock()
+
+
+def _serialized(original: Callable[..., Any]) -> Callable[..., Any]:
+    def operation(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with _dynamodb_lock:
+            return original(self, *args, **kwargs)
+
+    return operation
+
+
+@contextmanager
+def serialized_dynamodb() -> Iterator[None]:
+    """Run moto's DynamoDB item operations one at a time while the block runs."""
+    originals = {name: getattr(DynamoDBBackend, name) for name in DYNAMODB_ITEM_OPERATIONS}
+    for name, original in originals.items():
+        setattr(DynamoDBBackend, name, _serialized(original))
+    try:
+        yield
+    finally:
+        for name, original in originals.items():
+            setattr(DynamoDBBackend, name, original)
 
 
 @contextmanager
