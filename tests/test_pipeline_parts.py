@@ -142,3 +142,40 @@ def test_subclass_create_hook_sees_every_aws_resource_with_resolved_inputs() -> 
     registered = [r.name for r in mocks.resources]
     for resource in mocks.resources:  # registration order respects dependencies
         assert all(registered.index(d) < registered.index(resource.name) for d in resource.dependencies)
+
+
+def test_bundle_imports_the_handler_and_finds_the_bundled_schema(tmp_path: Path) -> None:
+    """Lay the archive out as Lambda would unpack it and import the handler from there alone."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from engine.processor_env import processor_environment
+    from tests.pipeline_specs import fifo_pipeline
+
+    for name, path in processor_files().items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, tmp_path / name)
+    environment = {
+        **os.environ,
+        **processor_environment(fifo_pipeline(), "https://sqs.us-east-1.amazonaws.com/123456789012/d.fifo"),
+        "PYTHONPATH": str(tmp_path),
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    probe = (
+        "import importlib, processor.validation as v;"
+        "module, _, function = 'processor.handler.lambda_handler'.rpartition('.');"
+        "assert callable(getattr(importlib.import_module(module), function));"
+        "print(v.schema_path())"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert Path(result.stdout.strip()) == tmp_path / "processor" / "score-event.schema.json"
