@@ -4,7 +4,10 @@
 through boto3 (engine.local.resources) and answers Pulumi with moto's real ids, ARNs and URLs,
 so every later resource receives exactly the values it would in AWS. Component resources
 (`leaderboard:index:Pipeline`) are not AWS resources and never reach `create()`.
-The first failure stops the deploy: the program's remaining registrations are refused.
+The first failure stops the deploy: nothing more is created in the emulator, and `deploy()`
+raises that failure once the program has finished. (The mocks answer the remaining
+registrations with the plan's placeholder values instead of raising into Pulumi, whose
+runtime does not recover cleanly from exceptions in a mock monitor.)
 """
 
 from __future__ import annotations
@@ -33,12 +36,12 @@ class DeployingMocks(PlanMocks):
 
     def create(self, args: MockResourceArgs) -> tuple[str, dict[str, Any]]:
         if self.errors:
-            raise DeployError(f"resource {args.name!r} not created: the deploy already failed")
+            return super().create(args)  # the deploy has failed: create nothing more
         try:
             created = resources.create(args.typ, args.name, args.inputs, self.context)
         except DeployError as error:
             self.errors.append(error)
-            raise
+            return super().create(args)
         return created.id, created.outputs
 
 
@@ -52,13 +55,7 @@ def deploy(emulator: Emulator, manifests: Path, environment: str) -> Deployed:
     """Run the program against the emulator; raise DeployError naming the first failure."""
     context = DeployContext(client=emulator.client, region=emulator.region, account_id=ACCOUNT_ID)
     mocks = DeployingMocks(context)
-    try:
-        plan = synthesize(manifests, environment, emulator.region, mocks)
-    except Exception as error:
-        # Pulumi surfaces whichever registration failed last; the first failure is the cause.
-        if mocks.errors:
-            raise mocks.errors[0] from error
-        raise
+    plan = synthesize(manifests, environment, emulator.region, mocks)
     if mocks.errors:
         raise mocks.errors[0]
     return Deployed(plan=plan, context=context)

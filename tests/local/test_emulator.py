@@ -1,0 +1,132 @@
+"""The embedded emulator and local mode's moto adjustments behave like AWS where it matters."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from engine.local import resources
+from engine.local.deploy import deploy
+from engine.local.emulator import Emulator, start_emulator
+from engine.local.resources.base import DeployContext, DeployError
+from tests.local.conftest import MANIFESTS
+
+
+@pytest.fixture
+def emulator() -> Iterator[Emulator]:
+    with start_emulator() as running:
+        yield running
+
+
+def _fifo_queue(sqs: Any, name: str = "q.fifo") -> str:
+    url: str = sqs.create_queue(
+        QueueName=name, Attributes={"FifoQueue": "true", "ContentBasedDeduplication": "true"}
+    )["QueueUrl"]
+    return url
+
+
+def _receive(sqs: Any, url: str) -> list[dict[str, Any]]:
+    messages: list[dict[str, Any]] = sqs.receive_message(
+        QueueUrl=url, MaxNumberOfMessages=10, MessageSystemAttributeNames=["All"]
+    ).get("Messages", [])
+    return messages
+
+
+def test_the_emulator_listens_on_loopback_only(emulator: Emulator) -> None:
+    assert emulator.endpoint.startswith("http://127.0.0.1:")
+
+
+def test_fifo_deduplication_remembers_deleted_messages(emulator: Emulator) -> None:
+    sqs = emulator.client("sqs")
+    url = _fifo_queue(sqs)
+    sqs.send_message(QueueUrl=url, MessageBody="same", MessageGroupId="g")
+    [first] = _receive(sqs, url)
+    sqs.delete_message(QueueUrl=url, ReceiptHandle=first["ReceiptHandle"])
+
+    sqs.send_message(QueueUrl=url, MessageBody="same", MessageGroupId="g")  # within 5 minutes
+
+    assert _receive(sqs, url) == []
+    assert first["Attributes"]["SequenceNumber"]  # every FIFO message gets one, as in SQS
+
+
+def test_an_enabled_mapping_does_not_make_moto_invoke_the_function(emulator: Emulator) -> None:
+    sqs, iam, lambda_client = emulator.client("sqs"), emulator.client("iam"), emulator.client("lambda")
+    url = _fifo_queue(sqs)
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    trust = {
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ]
+    }
+    role = iam.create_role(RoleName="r", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    code = io.BytesIO()
+    with zipfile.ZipFile(code, "w") as archive:
+        archive.writestr("handler.py", "def handler(event, context):\n    raise RuntimeError('called')\n")
+    lambda_client.create_function(
+        FunctionName="f",
+        Runtime="python3.12",
+        Role=role,
+        Handler="handler.handler",
+        Code={"ZipFile": code.getvalue()},
+    )
+    mapping = lambda_client.create_event_source_mapping(EventSourceArn=arn, FunctionName="f", BatchSize=10)
+    assert mapping["State"] == "Enabled"
+
+    sqs.send_message(QueueUrl=url, MessageBody="hello", MessageGroupId="g")
+
+    assert [m["Body"] for m in _receive(sqs, url)] == ["hello"]  # still there for the poller
+
+
+def test_an_unknown_resource_type_is_an_error(emulator: Emulator) -> None:
+    context = DeployContext(client=emulator.client, region=emulator.region, account_id="123456789012")
+    with pytest.raises(DeployError, match=r"aws:sns/topic:Topic is not supported"):
+        resources.create("aws:sns/topic:Topic", "alerts", {"name": "alerts"}, context)
+
+
+def test_an_input_local_mode_cannot_apply_is_an_error(emulator: Emulator) -> None:
+    context = DeployContext(client=emulator.client, region=emulator.region, account_id="123456789012")
+    with pytest.raises(DeployError, match=r"'q' \(aws:sqs/queue:Queue\).*namePrefix"):
+        resources.create("aws:sqs/queue:Queue", "q", {"name": "q", "namePrefix": "x"}, context)
+
+
+def test_aws_rules_apply_to_the_inputs(emulator: Emulator) -> None:
+    context = DeployContext(client=emulator.client, region=emulator.region, account_id="123456789012")
+    with pytest.raises(DeployError, match=r"CreateQueue failed"):
+        resources.create("aws:sqs/queue:Queue", "q", {"name": "no-suffix", "fifoQueue": True}, context)
+
+
+@pytest.mark.slow
+def test_an_unknown_resource_type_stops_the_deploy(
+    emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delitem(resources.HANDLERS, "aws:cloudwatch/metricAlarm:MetricAlarm")  # type: ignore[arg-type]
+
+    with pytest.raises(DeployError, match=r"aws:cloudwatch/metricAlarm:MetricAlarm is not supported"):
+        deploy(emulator, MANIFESTS, "dev")
+
+    # Nothing downstream of the failure was created: no function is wired to a queue.
+    assert emulator.client("lambda").list_event_source_mappings()["EventSourceMappings"] == []
+
+
+@pytest.mark.slow
+def test_the_deploy_creates_every_planned_resource_with_real_ids(emulator: Emulator) -> None:
+    deployed = deploy(emulator, MANIFESTS, "dev")
+
+    planned = [r for r in deployed.plan.resources if not r.is_component]
+    assert len(deployed.context.resources) == len(planned)
+    table = emulator.client("dynamodb").describe_table(TableName="tower-defense-rating-dev")["Table"]
+    assert table["GlobalSecondaryIndexes"][0]["IndexName"] == "score-index"
+    assert table["StreamSpecification"] == {"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"}
+    queues = emulator.client("sqs").list_queues()["QueueUrls"]
+    assert all(url.startswith(emulator.endpoint) for url in queues)
+    function = emulator.client("lambda").get_function_configuration(
+        FunctionName="space-race-global-dev-processor"
+    )
+    assert function["Environment"]["Variables"]["LB_DLQ_URL"].startswith(emulator.endpoint)
+    archive = zipfile.ZipFile(io.BytesIO(deployed.context.code_archives["space-race-global-dev-processor"]))
+    assert {"processor/handler.py", "processor/score-event.schema.json"} <= set(archive.namelist())
