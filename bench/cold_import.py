@@ -1,7 +1,7 @@
 """cold_import: a fresh interpreter importing each handler module (a Lambda cold start's init).
 
-Each sample is a new `python -c` process that times only the import (start-up of the
-interpreter itself is the same for both and left out). Both see the same environment
+Each sample is a new `python -c` process that times only the import, in CPU seconds (start-up
+of the interpreter itself is the same for both and left out). Both see the same environment
 variables, which both handlers read at import; bytecode caches are warm (one unmeasured run
 first), as they are for the installed Powertools and boto3.
 """
@@ -36,9 +36,9 @@ def _script(path_entry: str, module: str) -> str:
     return (
         "import sys, time\n"
         f"sys.path.insert(0, {str(REPO / path_entry)!r})\n"
-        "started = time.perf_counter()\n"
+        "started = time.process_time()\n"
         f"import {module}\n"
-        "print(time.perf_counter() - started)\n"
+        "print(time.process_time() - started)\n"
     )
 
 

@@ -1,9 +1,11 @@
 """processor: the real handler vs the naive baseline handler, same batches, same moto DynamoDB.
 
-One worker process (`python -m bench.processor ...`) starts `mock_aws`, creates the table the
-engine would (docs/processor-environment.md), imports both handlers (cold start outside the
-clock), then alternates: empty the table, run every batch through one handler, and take the CPU
-seconds (`time.process_time`, so moto's own work counts for both sides alike) per message.
+One worker process (`python -m bench.processor ...`) starts moto (`bench.emulator`: a server
+process by default, or `mock_aws` in-process), creates the table the engine would
+(docs/processor-environment.md), imports both handlers (cold start outside the clock), then
+alternates: run every batch through one handler and take the CPU seconds (`time.process_time`)
+per message. Each run sends the same events under new player ids (`score_events(prefix=...)`),
+so every run starts from the same state without wiping the table under a warm handler.
 DynamoDB calls are counted with a botocore `before-call.dynamodb` hook on the default session
 both handlers create their clients from.
 """
@@ -170,11 +172,10 @@ def _worker(messages: int, repetitions: int, scenario: Scenario, placement: str)
 
     with emulator(placement):
         admin_session = boto3.session.Session(region_name="us-east-1")
-        admin = admin_session.client("dynamodb")
+        _create_table(admin_session.client("dynamodb"))
         dlq_url = admin_session.client("sqs").create_queue(
             QueueName=DLQ_NAME, Attributes={"FifoQueue": "true", "ContentBasedDeduplication": "true"}
         )["QueueUrl"]
-        _create_table(admin)
         os.environ.update(scenario.environment(dlq_url))
         # Both handlers create their clients from the default session at import: hook it first.
         boto3.setup_default_session(region_name="us-east-1")
@@ -182,15 +183,19 @@ def _worker(messages: int, repetitions: int, scenario: Scenario, placement: str)
         assert boto3.DEFAULT_SESSION is not None
         boto3.DEFAULT_SESSION.events.register("before-call.dynamodb", counter)
         handlers = _import_handlers()
-        events = sqs_events.score_events(GAME, messages, players=max(2, messages // 10))
-        batches = sqs_events.batches(events, BATCH_SIZE, QUEUE_ARN)
         context = sqs_events.BenchContext()
         calls: dict[str, Counter[str]] = {}
 
         def measurement(side: str) -> Callable[[], float]:
+            runs = iter(range(repetitions))
+
             def once() -> float:
-                admin.delete_table(TableName=TABLE)
-                _create_table(admin)
+                # Same events every time, under new player ids: fresh items, the same work.
+                prefix = f"{side[0]}{next(runs)}-"
+                events = sqs_events.score_events(
+                    GAME, messages, players=max(2, messages // 10), prefix=prefix
+                )
+                batches = sqs_events.batches(events, BATCH_SIZE, QUEUE_ARN)
                 counter.calls.clear()
                 started = time.process_time()
                 for batch in batches:

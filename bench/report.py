@@ -43,17 +43,19 @@ def _us(seconds: float) -> str:
 def _synth(r: Any) -> list[str]:
     return [
         f"synth        {r.pipelines} pipelines ({r.resources_per_pipeline:.0f} AWS resources each),"
-        " same PlanMocks",
+        " same PlanMocks, CPU of the synthesis",
         f"  engine {_ms(r.engine_s)}  baseline {_ms(r.baseline_s)}  ratio {r.ratio:.3f}",
         f"  {10 * r.pipelines} pipelines: engine {_ms(r.engine_10n_s)} (scaling {r.scaling:.2f}),"
-        f" baseline {_ms(r.baseline_10n_s)} (scaling {r.baseline_scaling:.2f})",
+        f" baseline {_ms(r.baseline_10n_s)} (scaling {r.baseline_scaling:.2f}),"
+        f" ratio {r.engine_10n_s / r.baseline_10n_s:.3f}",
         f"  engine module imports before synthesis (one-off, not in engine_s): {_ms(r.engine_import_s)}",
     ]
 
 
 def _validate(r: Any) -> list[str]:
     return [
-        f"validate     {r.files} manifests, processes incl. start-up",
+        f"validate     {r.files} manifests ({r.pipelines_per_file} pipelines each),"
+        " CPU of the processes incl. start-up",
         f"  leaderboard validate {_ms(r.ours_s)}  check-jsonschema {_ms(r.check_jsonschema_s)}"
         f"  ratio {r.ratio:.3f}",
     ]
@@ -61,7 +63,8 @@ def _validate(r: Any) -> list[str]:
 
 def _processor(r: Any) -> list[str]:
     return [
-        f"processor    {r.messages} messages in batches of 10, moto DynamoDB ({r.emulator}), CPU per message",
+        f"processor    {r.messages} messages in batches of 10, moto DynamoDB ({r.emulator}),"
+        " handler CPU per message",
         f"  ours {_us(r.ours_cpu_s_per_msg)}  baseline {_us(r.baseline_cpu_s_per_msg)}  ratio {r.ratio:.3f}",
         f"  DynamoDB calls per board update {r.dynamodb_calls_per_board_update:.3f}"
         f"  (ours {r.ours_calls}, baseline {r.baseline_calls})",
@@ -70,7 +73,7 @@ def _processor(r: Any) -> list[str]:
 
 def _cold_import(r: Any) -> list[str]:
     return [
-        "cold_import  fresh interpreter, import only",
+        "cold_import  fresh interpreter, CPU of the import only",
         f"  processor.handler {_ms(r.ours_s)}  baseline_handler {_ms(r.baseline_s)}  ratio {r.ratio:.3f}",
     ]
 

@@ -27,13 +27,21 @@ class BenchContext:
         return 30_000
 
 
-def score_events(game: str, count: int, players: int, seed: int = 7) -> list[dict[str, Any]]:
+def score_events(
+    game: str, count: int, players: int, prefix: str = "", seed: int = 7
+) -> list[dict[str, Any]]:
+    """`count` events of `players` players (about count/players each), random scores.
+
+    Every call with the same seed yields the same events; `prefix` renames the players and event
+    ids, so repeated runs write new items of the same shape (no state left from an earlier run,
+    and nothing a handler may have cached about it applies).
+    """
     rng = random.Random(seed)
     return [
         {
-            "event_id": f"evt-{index:08d}",
+            "event_id": f"{prefix}evt-{index:08d}",
             "game_id": game,
-            "player_id": f"player-{rng.randrange(players):05d}",
+            "player_id": f"{prefix}player-{rng.randrange(players):05d}",
             "score": rng.randrange(100_000),
             "timestamp": BASE_TIMESTAMP_MS + index * 1000,
         }
