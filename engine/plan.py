@@ -26,6 +26,7 @@ from typing import Any
 
 import pulumi
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs
+from pulumi.runtime.settings import SETTINGS
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
@@ -298,10 +299,27 @@ def _private_event_loop() -> Iterator[asyncio.AbstractEventLoop]:
     try:
         yield loop
     finally:
+        _finish_pending_work(loop)
         rpc_worker.submit(_close_thread_event_loop).result()
         rpc_worker.shutdown(wait=True)
         loop.close()
         asyncio.set_event_loop(None)
+
+
+def _finish_pending_work(loop: asyncio.AbstractEventLoop) -> None:
+    """What `asyncio.run` does before closing its loop, plus a collection while it is open.
+
+    After a failed run Pulumi can leave tasks pending (outputs of resources never created).
+    Cancelled here, they unwind now; left alone, they would be finalized by some later garbage
+    collection and try to schedule callbacks on a closed loop.
+    """
+    pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in pending:
+        task.cancel()
+    if pending:
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+    loop.run_until_complete(loop.shutdown_asyncgens())
+    gc.collect()
 
 
 class _CollectorPauses:
@@ -363,6 +381,9 @@ def _run_program(
         pulumi.runtime.set_mocks(
             mocks, project=PROJECT, stack=stack, preview=False, monitor=_PlanMonitor(mocks)
         )
+        # Pulumi keeps the outputs it tracks in a set that `set_mocks` does not replace and that
+        # a failed run leaves tasks in (tasks of a loop that is closed by now): start afresh.
+        SETTINGS.outputs = set()
         pulumi.runtime.set_all_config(config)
         root = pulumi.runtime.get_root_resource()
         _sync_await(run_pulumi_func(lambda: _discard(program())))

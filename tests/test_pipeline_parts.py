@@ -179,3 +179,26 @@ def test_bundle_imports_the_handler_and_finds_the_bundled_schema(tmp_path: Path)
     )
     assert result.returncode == 0, result.stderr
     assert Path(result.stdout.strip()) == tmp_path / "processor" / "score-event.schema.json"
+
+
+def test_a_failed_run_leaves_nothing_behind(monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a mock refuses a resource, no task stays pending and no later garbage collection
+    finalizes Pulumi objects against the run's closed event loop."""
+    import gc
+    import sys
+
+    unraisable: list[str] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda u: unraisable.append(repr(u.exc_value)))
+
+    class Refusing(PlanMocks):
+        def create(self, args: MockResourceArgs) -> tuple[str, dict[str, Any]]:
+            if args.typ == "aws:lambda/function:Function":
+                raise RuntimeError("refused")
+            return super().create(args)
+
+    for _ in range(2):
+        with pytest.raises(Exception, match="refused"):
+            synthesize(REPO / "manifests", "dev", "us-east-1", Refusing())
+        gc.collect()
+    assert unraisable == []
+    assert synthesize(REPO / "manifests", "dev", "us-east-1").outputs  # the process is still fine
