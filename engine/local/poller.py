@@ -55,6 +55,8 @@ class PollerSettings:
     """Local cap on concurrent execution environments per mapping (threads on a small machine)."""
     retry_visibility_s: int = 1
     """How soon a failed record is visible again (AWS: the queue's visibility timeout)."""
+    timeout_factor: float = 10.0
+    """Function timeouts are enforced this many times longer: moto is far slower than AWS."""
 
 
 class MappingPoller:
@@ -88,7 +90,8 @@ class MappingPoller:
 
     def prepare(self) -> list[ExecutionEnvironment]:
         """Create (not yet start) one execution environment per worker."""
-        self._environments = [self._runtime.new_environment() for _ in range(self.workers)]
+        factor = self._settings.timeout_factor
+        self._environments = [self._runtime.new_environment(factor) for _ in range(self.workers)]
         return list(self._environments)
 
     def start(self) -> None:

@@ -19,8 +19,8 @@ from engine.local.traffic import OutgoingEvent, TrafficError
 
 BATCH = 10
 """SendMessageBatch takes at most 10 entries."""
-MAX_QUEUE_DEPTH = 400
-DEPTH_CHECK_EVERY = 5
+MAX_QUEUE_DEPTH = 100
+DEPTH_CHECK_EVERY = 3
 """Batches between two looks at the queue depth."""
 
 

@@ -112,14 +112,22 @@ def runtime_environment(
 class ExecutionEnvironment:
     """One warm process of one function; `invoke` is not re-entrant (one caller at a time)."""
 
-    def __init__(self, function: FunctionConfig, code_dir: Path, environment: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        function: FunctionConfig,
+        code_dir: Path,
+        environment: Mapping[str, str],
+        timeout_factor: float = 1.0,
+    ) -> None:
         self.function = function
         self._code_dir = code_dir
         self._environment = dict(environment)
+        self.timeout_s = function.timeout_s * timeout_factor
         self._lines: queue.Queue[str | None] = queue.Queue()
         self._process: subprocess.Popen[str] | None = None
 
     def start(self) -> None:
+        self._lines = queue.Queue()  # a fresh channel: the previous process's reader may still post
         process = subprocess.Popen(
             [sys.executable, str(WORKER), str(self._code_dir), self.function.handler],
             stdin=subprocess.PIPE,
@@ -131,7 +139,7 @@ class ExecutionEnvironment:
         )
         self._process = process
         assert process.stdout is not None
-        threading.Thread(target=self._read, args=(process.stdout,), daemon=True).start()
+        threading.Thread(target=self._read, args=(process.stdout, self._lines), daemon=True).start()
         ready = self._next_message(INIT_TIMEOUT_S)
         if ready is None or "init_error" in ready:
             self.close()
@@ -139,10 +147,11 @@ class ExecutionEnvironment:
             logs = "" if ready is None else "\n".join(ready.get("logs", [])[-5:])
             raise FunctionInitError(f"function {self.function.name}: init failed: {detail}\n{logs}".rstrip())
 
-    def _read(self, stream: IO[str]) -> None:
+    @staticmethod
+    def _read(stream: IO[str], lines: queue.Queue[str | None]) -> None:
         for line in stream:
-            self._lines.put(line)
-        self._lines.put(None)
+            lines.put(line)
+        lines.put(None)
 
     def _next_message(self, timeout_s: float) -> dict[str, Any] | None:
         try:
@@ -158,10 +167,13 @@ class ExecutionEnvironment:
     def invoke(self, event: Mapping[str, Any]) -> Invocation:
         """Run the handler on `event` within the function's timeout (as Lambda would)."""
         if not self.alive:
-            self.start()  # a cold start: the first invocation, or after a crash or timeout
+            try:
+                self.start()  # a cold start: the first invocation, or after a crash or timeout
+            except FunctionInitError as error:
+                return Invocation(error=str(error))  # Lambda fails the invocation; SQS retries
         process = self._process
         assert process is not None and process.stdin is not None
-        deadline_ms = int((time.time() + self.function.timeout_s) * 1000)
+        deadline_ms = int((time.time() + self.timeout_s) * 1000)
         request = {"event": event, "request_id": str(uuid.uuid4()), "deadline_ms": deadline_ms}
         try:
             process.stdin.write(json.dumps(request) + "\n")
@@ -203,8 +215,8 @@ class FunctionRuntime:
         self.code_dir = code_dir
         self._environment = environment
 
-    def new_environment(self) -> ExecutionEnvironment:
-        return ExecutionEnvironment(self.function, self.code_dir, self._environment)
+    def new_environment(self, timeout_factor: float = 1.0) -> ExecutionEnvironment:
+        return ExecutionEnvironment(self.function, self.code_dir, self._environment, timeout_factor)
 
 
 def start_all(environments: list[ExecutionEnvironment]) -> None:

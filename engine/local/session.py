@@ -324,6 +324,10 @@ class _Run:
             + ", ".join(f"{p.spec.key} {p.mapping.max_concurrency}" for p in self.pipelines)
             + ")",
         ]
+        notes.append(
+            f"function timeouts are enforced {settings.timeout_factor:g}x longer "
+            "(the emulator is much slower than AWS)"
+        )
         if any(p.mapping.batching_window_s and not p.mapping.fifo for p in self.pipelines):
             notes.append("batching windows end early once every producer is done and the queue is empty")
         disabled = [p.spec.key for p in self.pipelines if not p.mapping.enabled]
