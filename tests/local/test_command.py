@@ -8,6 +8,11 @@ from pathlib import Path
 import pytest
 
 from engine.cli import main
+from engine.local.ledger import Snapshot
+from engine.local.report import to_json, to_text
+from engine.local.session import PipelineResult, RunResult
+
+TOP = {"player_id": "ada", "score": 57.5}
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -80,17 +85,19 @@ def test_bad_events_file_lines_fail_before_anything_starts(
     assert "Traceback" not in err and out == ""
 
 
-@pytest.mark.slow
-def test_json_report_follows_the_contract(capsys: pytest.CaptureFixture[str], two_games: Path) -> None:
-    status, out, _ = _run(capsys, "--manifests", str(two_games), "--events", "60", "--seed", "1", "--json")
+def test_json_report_follows_the_contract() -> None:
+    details = Snapshot(20, 18, 18, 12, 5, 1, 0, 3, 0, 0, ())
+    pipeline = PipelineResult("space-race", "global", 20, 12, 5, 1, 2, "all-time", [TOP], details, 0)
+    result = RunResult([pipeline], elapsed_s=2.0, setup_s=1.0, notes=["n"], events=[])
 
-    assert status == 0
-    report = json.loads(out)
-    assert set(report) >= {"pipelines", "elapsed_s", "events_per_s"}
+    report = json.loads(to_json(result))
+
+    assert report["elapsed_s"] == 2.0 and report["events_per_s"] == 10.0
+    [entry] = report["pipelines"]
     contract = {"game", "pipeline", "sent", "applied", "ignored", "dead_lettered", "deduplicated", "top"}
-    for pipeline in report["pipelines"]:
-        assert set(pipeline) >= contract
-        accounted = sum(pipeline[k] for k in ("applied", "ignored", "dead_lettered", "deduplicated"))
-        assert accounted == pipeline["sent"] == 20
-        assert all(set(entry) == {"player_id", "score"} for entry in pipeline["top"])
-    assert report["events_per_s"] > 0
+    assert set(entry) >= contract
+    assert entry["top"] == [{"player_id": "ada", "score": 57.5}]
+    assert entry["unaccounted"] == 0 and report["ok"] is True
+    text = to_text(result)
+    assert "space-race/global: sent 20, applied 12, ignored 5, dead_lettered 1" in text
+    assert "1  ada  57.5" in text and "note: n" in text
