@@ -21,6 +21,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from bench import sqs_events, timing
@@ -34,6 +35,7 @@ QUEUE_ARN = f"arn:aws:sqs:us-east-1:{ACCOUNT}:{TABLE}.fifo"
 DLQ_NAME = f"{TABLE}-dlq.fifo"
 BATCH_SIZE = 10
 SIDES = ("ours", "baseline")
+Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -166,13 +168,67 @@ def _silence_stdout() -> int:
     return real
 
 
+class _Runs:
+    """Both handlers, their DynamoDB call counter, and one measured run at a time."""
+
+    def __init__(self, messages: int, handlers: dict[str, Handler], counter: CallCounter, admin: Any) -> None:
+        self.messages = messages
+        self.handlers = handlers
+        self.counter = counter
+        self.admin = admin
+        self.calls: dict[str, dict[str, int]] = {}
+        self.context = sqs_events.BenchContext()
+        self._runs: Counter[str] = Counter()
+
+    def measurement(self, side: str) -> Callable[[], float]:
+        return partial(self.once, side)
+
+    def once(self, side: str) -> float:
+        """CPU seconds per message of one run of every batch through `side`'s handler."""
+        # Same events every time, under new player ids: fresh items, the same work.
+        prefix = f"{side[0]}{self._runs[side]}-"
+        self._runs[side] += 1
+        events = sqs_events.score_events(
+            GAME, self.messages, players=max(2, self.messages // 10), prefix=prefix
+        )
+        batches = sqs_events.batches(events, BATCH_SIZE, QUEUE_ARN)
+        self.counter.calls.clear()
+        started = time.process_time()
+        for batch in batches:
+            response = self.handlers[side](batch, self.context)
+            if response["batchItemFailures"]:
+                raise RuntimeError(f"{side} failed records: {response['batchItemFailures'][:3]}")
+        elapsed = time.process_time() - started
+        self.calls[side] = dict(self.counter.calls)
+        if side == "ours":
+            self._check_best_scores(events)
+        return elapsed / self.messages
+
+    def _check_best_scores(self, events: list[dict[str, Any]]) -> None:
+        """A fast handler must still do the work: each player's all-time board holds their best."""
+        best: dict[str, int] = {}
+        for event in events:
+            best[event["player_id"]] = max(best.get(event["player_id"], event["score"]), event["score"])
+        players = sorted(best)
+        for start in range(0, len(players), 100):
+            keys = [{"player_id": {"S": p}, "board": {"S": "all-time"}} for p in players[start : start + 100]]
+            found = self.admin.batch_get_item(RequestItems={TABLE: {"Keys": keys}})["Responses"][TABLE]
+            stored = {item["player_id"]["S"]: int(item["score"]["N"]) for item in found}
+            wrong = [p for p in players[start : start + 100] if stored.get(p) != best[p]]
+            if wrong:
+                raise RuntimeError(
+                    f"ours left wrong boards, e.g. {wrong[0]}: {stored.get(wrong[0])} != {best[wrong[0]]}"
+                )
+
+
 def _worker(messages: int, repetitions: int, scenario: Scenario, placement: str) -> dict[str, Any]:
     """Both handlers over the same batches; per side, CPU seconds per message and DynamoDB calls."""
     import boto3
 
     with emulator(placement):
         admin_session = boto3.session.Session(region_name="us-east-1")
-        _create_table(admin_session.client("dynamodb"))
+        admin = admin_session.client("dynamodb")
+        _create_table(admin)
         dlq_url = admin_session.client("sqs").create_queue(
             QueueName=DLQ_NAME, Attributes={"FifoQueue": "true", "ContentBasedDeduplication": "true"}
         )["QueueUrl"]
@@ -182,41 +238,12 @@ def _worker(messages: int, repetitions: int, scenario: Scenario, placement: str)
         counter = CallCounter()
         assert boto3.DEFAULT_SESSION is not None
         boto3.DEFAULT_SESSION.events.register("before-call.dynamodb", counter)
-        handlers = _import_handlers()
-        context = sqs_events.BenchContext()
-        calls: dict[str, Counter[str]] = {}
-
-        def measurement(side: str) -> Callable[[], float]:
-            runs = iter(range(repetitions))
-
-            def once() -> float:
-                # Same events every time, under new player ids: fresh items, the same work.
-                prefix = f"{side[0]}{next(runs)}-"
-                events = sqs_events.score_events(
-                    GAME, messages, players=max(2, messages // 10), prefix=prefix
-                )
-                batches = sqs_events.batches(events, BATCH_SIZE, QUEUE_ARN)
-                counter.calls.clear()
-                started = time.process_time()
-                for batch in batches:
-                    response = handlers[side](batch, context)
-                    if response["batchItemFailures"]:
-                        raise RuntimeError(f"{side} failed records: {response['batchItemFailures'][:3]}")
-                elapsed = time.process_time() - started
-                calls[side] = Counter(counter.calls)
-                return elapsed / messages
-
-            return once
-
-        samples = timing.alternate({side: measurement(side) for side in SIDES}, repetitions)
-    return {
-        **samples,
-        "valid_messages": messages,
-        "calls": {side: dict(calls[side]) for side in SIDES},
-    }
+        runs = _Runs(messages, _import_handlers(), counter, admin)
+        samples = timing.alternate({side: runs.measurement(side) for side in SIDES}, repetitions)
+    return {**samples, "valid_messages": messages, "calls": runs.calls}
 
 
-def _import_handlers() -> dict[str, Callable[[dict[str, Any], Any], dict[str, Any]]]:
+def _import_handlers() -> dict[str, Handler]:
     sys.path.insert(0, str(REPO / "lambda"))
     ours = importlib.import_module("processor.handler")
     baseline = importlib.import_module("bench.baseline_handler")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import platform
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 Results = dict[str, Any]
@@ -86,8 +89,26 @@ SECTIONS: dict[str, Callable[[Any], list[str]]] = {
 }
 
 
+def cpu_model(cpuinfo: Path = Path("/proc/cpuinfo")) -> str:
+    try:
+        for line in cpuinfo.read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def machine() -> str:
+    """What the figures were measured on (they mean little without it)."""
+    return (
+        f"machine: {os.cpu_count()} CPUs ({cpu_model()}), Python {platform.python_version()},"
+        f" {platform.system()} {platform.release()}"
+    )
+
+
 def table(results: Results) -> str:
-    lines: list[str] = []
+    lines: list[str] = [machine(), ""]
     for name, render in SECTIONS.items():
         if name in results:
             lines.extend(render(results[name]))
