@@ -111,6 +111,11 @@ class MappingPoller:
     def stop(self) -> None:
         self._stop.set()
 
+    def kill(self) -> None:
+        """Last resort at shutdown: end every execution environment, even mid-invocation."""
+        for environment in self._environments:
+            environment.close(kill=True)
+
     @property
     def running(self) -> bool:
         return any(thread.is_alive() for thread in self._threads)

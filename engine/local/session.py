@@ -255,7 +255,8 @@ class _Run:
         for poller in self.pollers:
             poller.stop()
         for poller in self.pollers:
-            poller.join(timeout_s=30)
+            if not poller.join(timeout_s=30):
+                poller.kill()
         self._collect_failures()
 
     def _raise_failures(self) -> None:
