@@ -20,7 +20,12 @@ import boto3
 from botocore.config import Config
 from moto.server import ThreadedMotoServer
 
-from engine.local.moto_compat import cached_module_list, patched_sqs, serialized_dynamodb
+from engine.local.moto_compat import (
+    cached_module_list,
+    linear_transactions,
+    patched_sqs,
+    serialized_dynamodb,
+)
 
 ACCOUNT_ID = "123456789012"
 """moto's default account: every ARN the emulator hands out uses it."""
@@ -89,6 +94,7 @@ def start_emulator(region: str = "us-east-1") -> Iterator[Emulator]:
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     with ExitStack() as stack:
         stack.enter_context(patched_sqs())
+        stack.enter_context(linear_transactions())
         stack.enter_context(serialized_dynamodb())
         stack.enter_context(cached_module_list())
         server.start()

@@ -33,6 +33,10 @@ STALL_TIMEOUT_S = 120.0
 """Give up when no message was completed for this long (reported as unaccounted events)."""
 
 
+SHUTDOWN_GRACE_S = 10.0
+"""At shutdown, running invocations get this long (in total) before their environments are killed."""
+
+
 class LocalModeError(Exception):
     """Bad input or a failed deploy; `str()` is the message for the user."""
 
@@ -254,8 +258,9 @@ class _Run:
         self.producers_done.set()
         for poller in self.pollers:
             poller.stop()
+        deadline = time.monotonic() + SHUTDOWN_GRACE_S
         for poller in self.pollers:
-            if not poller.join(timeout_s=30):
+            if not poller.join(timeout_s=max(0.0, deadline - time.monotonic())):
                 poller.kill()
         self._collect_failures()
 

@@ -130,3 +130,70 @@ def test_the_deploy_creates_every_planned_resource_with_real_ids(emulator: Emula
     assert function["Environment"]["Variables"]["LB_DLQ_URL"].startswith(emulator.endpoint)
     archive = zipfile.ZipFile(io.BytesIO(deployed.context.code_archives["space-race-global-dev-processor"]))
     assert {"processor/handler.py", "processor/score-event.schema.json"} <= set(archive.namelist())
+
+
+def _board_table(dynamodb: Any) -> None:
+    dynamodb.create_table(
+        TableName="boards",
+        KeySchema=[
+            {"AttributeName": "player", "KeyType": "HASH"},
+            {"AttributeName": "board", "KeyType": "RANGE"},
+        ],
+        AttributeDefinitions=[
+            {"AttributeName": "player", "AttributeType": "S"},
+            {"AttributeName": "board", "AttributeType": "S"},
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+
+
+def _add(board_score: int, marker_condition: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "Update": {
+                "TableName": "boards",
+                "Key": {"player": {"S": "ada"}, "board": {"S": "all-time"}},
+                "UpdateExpression": "ADD score :s",
+                "ExpressionAttributeValues": {":s": {"N": str(board_score)}},
+            }
+        },
+        {
+            "Put": {
+                "TableName": "boards",
+                "Item": {"player": {"S": "ada"}, "board": {"S": "event#1"}},
+                "ConditionExpression": marker_condition,
+            }
+        },
+    ]
+
+
+def test_a_failed_transaction_changes_nothing(emulator: Emulator) -> None:
+    dynamodb = emulator.client("dynamodb")
+    _board_table(dynamodb)
+    dynamodb.transact_write_items(TransactItems=_add(5, "attribute_not_exists(player)"))
+
+    # The board update comes first and succeeds; the marker's condition then fails.
+    with pytest.raises(dynamodb.exceptions.TransactionCanceledException):
+        dynamodb.transact_write_items(TransactItems=_add(7, "attribute_not_exists(player)"))
+
+    key = {"player": {"S": "ada"}, "board": {"S": "all-time"}}
+    assert dynamodb.get_item(TableName="boards", Key=key)["Item"]["score"] == {"N": "5"}
+    assert dynamodb.scan(TableName="boards")["Count"] == 2
+
+
+def test_a_failed_transaction_removes_items_it_created(emulator: Emulator) -> None:
+    dynamodb = emulator.client("dynamodb")
+    _board_table(dynamodb)
+    created = {"Put": {"TableName": "boards", "Item": {"player": {"S": "bob"}, "board": {"S": "event#9"}}}}
+    failing = {
+        "ConditionCheck": {
+            "TableName": "boards",
+            "Key": {"player": {"S": "bob"}, "board": {"S": "all-time"}},
+            "ConditionExpression": "attribute_exists(player)",
+        }
+    }
+
+    with pytest.raises(dynamodb.exceptions.TransactionCanceledException):
+        dynamodb.transact_write_items(TransactItems=[created, failing])
+
+    assert dynamodb.scan(TableName="boards")["Count"] == 0
