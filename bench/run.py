@@ -37,8 +37,8 @@ class Sizes:
     import_repetitions: int
 
 
-QUICK = Sizes(5, 3, 1, 20, 5, 200, 3, 5)
-FULL = Sizes(10, 5, 3, 100, 7, 1000, 5, 11)
+QUICK = Sizes(5, 3, 1, 20, 5, 200, 3, 9)
+FULL = Sizes(10, 7, 3, 100, 7, 1000, 5, 21)
 
 
 def runners(sizes: Sizes, emulator: str) -> dict[str, Callable[[], Any]]:
