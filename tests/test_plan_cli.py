@@ -124,13 +124,12 @@ def test_usage_errors_exit_2(args: list[str], message: str, capsys: pytest.Captu
     assert message in captured.err and captured.out == "" and "Traceback" not in captured.err
 
 
-def test_deploying_doc_shows_the_generated_picture(capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("document", ["docs/deploying.md", "README.md"])
+def test_deploying_doc_shows_the_generated_picture(document: str, capsys: pytest.CaptureFixture[str]) -> None:
     generated = plan_output(capsys, "--format", "mermaid")
     block = generated.split("### space-race-global (dev)\n\n")[1].split("\n\n###")[0].rstrip("\n")
-    doc = (REPO / "docs" / "deploying.md").read_text(encoding="utf-8")
-    assert block in doc, (
-        "regenerate the picture in docs/deploying.md with `leaderboard plan --format mermaid`"
-    )
+    doc = (REPO / document).read_text(encoding="utf-8")
+    assert block in doc, f"regenerate the picture in {document} with `leaderboard plan --format mermaid`"
     for command in (
         "pulumi login",
         "pulumi stack init",
