@@ -41,13 +41,27 @@ QUICK = Sizes(5, 3, 1, 20, 5, 200, 3, 9)
 FULL = Sizes(10, 7, 3, 100, 7, 1000, 5, 21)
 
 
-def runners(sizes: Sizes, emulator: str) -> dict[str, Callable[[], Any]]:
+def runners(sizes: Sizes, args: argparse.Namespace) -> dict[str, Callable[[], Any]]:
+    scenario = processor.Scenario(windows=tuple(args.processor_windows.split(",")))
     return {
         "synth": lambda: synth.run(sizes.pipelines, sizes.synth_repetitions, sizes.scaling_repetitions),
         "validate": lambda: validate.run(sizes.manifests, sizes.validate_repetitions),
-        "processor": lambda: processor.run(sizes.messages, sizes.processor_repetitions, emulator=emulator),
+        "processor": lambda: processor.run(
+            sizes.messages, sizes.processor_repetitions, scenario, emulator=args.processor_emulator
+        ),
         "cold_import": lambda: cold_import.run(sizes.import_repetitions),
     }
+
+
+WINDOWS = ("all-time", "daily", "weekly", "monthly")
+
+
+def windows_list(text: str) -> str:
+    chosen = [w.strip() for w in text.split(",")]
+    unknown = [w for w in chosen if w not in WINDOWS]
+    if unknown or len(set(chosen)) != len(chosen):
+        raise argparse.ArgumentTypeError(f"expected distinct windows out of {', '.join(WINDOWS)}")
+    return ",".join(chosen)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -68,6 +82,14 @@ def build_parser() -> argparse.ArgumentParser:
         default="server",
         help="moto as a server process (default: DynamoDB's work off the handler's clock) or in-process",
     )
+    parser.add_argument(
+        "--processor-windows",
+        type=windows_list,
+        default="all-time",
+        metavar="WINDOWS",
+        help="the processor's boards (default all-time: one write per message, like the baseline);"
+        " e.g. all-time,daily,weekly to see the calls per board update with several boards",
+    )
     return parser
 
 
@@ -79,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown benchmark(s): {', '.join(unknown)}")
     sizes = QUICK if args.quick else FULL
-    available = runners(sizes, args.processor_emulator)
+    available = runners(sizes, args)
     results: dict[str, Any] = {}
     for name in BENCHMARKS:
         if name in selected:

@@ -100,9 +100,13 @@ def test_run_prints_the_json_object_of_the_issue(
     assert set(printed["cold_import"]) == JSON_SHAPE["cold_import"]
 
 
-def test_run_rejects_an_unknown_benchmark() -> None:
+@pytest.mark.parametrize(
+    "arguments",
+    [["--only", "nonsense"], ["--processor-windows", "hourly"], ["--processor-windows", "daily,daily"]],
+)
+def test_run_rejects_bad_arguments_as_usage_errors(arguments: list[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
-        run.main(["--only", "nonsense"])
+        run.main(arguments)
     assert exit_info.value.code == 2
 
 
