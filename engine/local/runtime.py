@@ -181,10 +181,10 @@ class ExecutionEnvironment:
         except OSError:
             self.close()
             return Invocation(error="Runtime.ExitError: the execution environment exited")
-        reply = self._next_message(self.function.timeout_s + 1)
+        reply = self._next_message(self.timeout_s + 1)
         if reply is None:
-            self.close()  # Lambda discards an environment whose invocation timed out or crashed
-            return Invocation(error=f"Task timed out after {self.function.timeout_s} seconds")
+            self.close(kill=True)  # Lambda discards an environment that timed out or crashed
+            return Invocation(error=f"Task timed out after {self.timeout_s:g} seconds")
         return Invocation(
             response=reply.get("response"), error=reply.get("error"), logs=reply.get("logs", [])
         )

@@ -33,6 +33,8 @@ STALL_TIMEOUT_S = 120.0
 """Give up when no message was completed for this long (reported as unaccounted events)."""
 
 
+DLQ_SOURCE_ATTRIBUTE = "lb-source-message-id"
+"""Message attribute the processor puts on every event it dead-letters: the source message id."""
 SHUTDOWN_GRACE_S = 10.0
 """At shutdown, running invocations get this long (in total) before their environments are killed."""
 
@@ -274,11 +276,31 @@ class _Run:
 
     # -- report -------------------------------------------------------------------------
     def _dead_letter_count(self, pipeline: WiredPipeline) -> int:
-        attributes = self.sqs.get_queue_attributes(
-            QueueUrl=pipeline.dead_letter_queue_url,
-            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-        )["Attributes"]
-        return sum(int(value) for value in attributes.values())
+        """Distinct source messages in the DLQ.
+
+        A FIFO DLQ deduplicates by itself (the processor's deduplication id is the source
+        message id). A standard one can hold the same invalid event twice when an invocation
+        that had already dead-lettered it timed out and the event was retried, so its messages
+        are read and counted by source message id (`lb-source-message-id`, set by the
+        processor; a redriven message keeps its own id).
+        """
+        url = pipeline.dead_letter_queue_url
+        if pipeline.queue.fifo:
+            attributes = self.sqs.get_queue_attributes(
+                QueueUrl=url,
+                AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+            )["Attributes"]
+            return sum(int(value) for value in attributes.values())
+        sources: set[str] = set()
+        while True:
+            messages = self.sqs.receive_message(
+                QueueUrl=url, MaxNumberOfMessages=10, MessageAttributeNames=["All"], VisibilityTimeout=600
+            ).get("Messages", [])
+            if not messages:
+                return len(sources)
+            for message in messages:
+                source = message.get("MessageAttributes", {}).get(DLQ_SOURCE_ATTRIBUTE, {})
+                sources.add(source.get("StringValue") or message["MessageId"])
 
     def _latest_timestamp(self, pipeline: WiredPipeline) -> int:
         latest = 0
