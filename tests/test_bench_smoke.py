@@ -10,7 +10,7 @@ from typing import Any
 import pulumi
 import pytest
 
-from bench import baseline_program, cold_import, processor, report, run, synth, validate, workload
+from bench import baseline_program, cold_import, processor, profile, report, run, synth, validate, workload
 from engine.plan import PlanMocks, run_isolated, stack_config, synthesize
 
 JSON_SHAPE = {
@@ -114,3 +114,8 @@ def test_report_marks_missed_goals() -> None:
     results = {"cold_import": cold_import.ColdImportResult(ours_s=0.3, baseline_s=0.2, ratio=1.5)}
     text = report.table(results)
     assert "cold_import.ratio" in text and "MISSED" in text
+
+
+def test_profile_prints_the_synthesis_profile(capsys: pytest.CaptureFixture[str]) -> None:
+    assert profile.main(["synth", "baseline", "1", "--top", "5"]) == 0
+    assert "baseline_program.py" in capsys.readouterr().out
