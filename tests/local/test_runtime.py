@@ -72,3 +72,16 @@ def test_an_init_failure_names_the_function_and_the_error(tmp_path: Path) -> Non
 
     with pytest.raises(FunctionInitError, match=r"function f: init failed: KeyError: 'GREETING'"):
         environment.start()
+
+
+def test_the_timeout_factor_gives_a_slow_emulator_room(tmp_path: Path) -> None:
+    config, code = _function(tmp_path)
+    variables = {"PATH": os.environ["PATH"], "GREETING": "hi"}
+    environment = ExecutionEnvironment(config, code, variables, timeout_factor=4)
+    environment.start()
+    try:
+        slow = environment.invoke({"sleep": 1.5})
+    finally:
+        environment.close()
+
+    assert slow.error is None and environment.timeout_s == 4
