@@ -107,8 +107,8 @@ def machine() -> str:
     )
 
 
-def table(results: Results) -> str:
-    lines: list[str] = [machine(), ""]
+def table(results: Results, notes: tuple[str, ...] = ()) -> str:
+    lines: list[str] = [machine(), *notes, ""]
     for name, render in SECTIONS.items():
         if name in results:
             lines.extend(render(results[name]))

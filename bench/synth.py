@@ -25,6 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from bench import timing, workload
+from bench.prototypes import PROTOTYPES
+from bench.prototypes import SYNTH as SYNTH_PROTOTYPES
+from bench.prototypes import install as install_prototypes
 from bench.subprocess_json import run_worker
 
 SIDES = ("engine", "baseline")
@@ -71,9 +74,12 @@ class SynthResult:
         }
 
 
-def measure(side: str, pipelines: int, manifests: Path) -> SynthSample:
+def measure(side: str, pipelines: int, manifests: Path, prototypes: tuple[str, ...] = ()) -> SynthSample:
     """One synthesis of `pipelines` pipelines by `side`, in a fresh interpreter."""
-    data = run_worker("bench.synth", [side, str(pipelines), str(manifests)])
+    arguments = [side, str(pipelines), str(manifests)]
+    for name in prototypes:
+        arguments += ["--prototype", name]
+    data = run_worker("bench.synth", arguments)
     return SynthSample(data["seconds"], data["import_s"], data["resource_types"])
 
 
@@ -82,7 +88,9 @@ def aws_resource_types(sample: SynthSample) -> dict[str, int]:
     return {t: n for t, n in sample.resource_types.items() if t.startswith("aws:")}
 
 
-def run(pipelines: int, repetitions: int, scaling_repetitions: int) -> SynthResult:
+def run(
+    pipelines: int, repetitions: int, scaling_repetitions: int, prototypes: tuple[str, ...] = ()
+) -> SynthResult:
     with tempfile.TemporaryDirectory(prefix="bench-synth-") as temp:
         small, large = Path(temp) / "n", Path(temp) / "10n"
         workload.write_manifests(small, workload.generate(pipelines))
@@ -91,7 +99,7 @@ def run(pipelines: int, repetitions: int, scaling_repetitions: int) -> SynthResu
 
         def measurement(side: str, count: int, directory: Path) -> Callable[[], float]:
             def once() -> float:
-                sample = measure(side, count, directory)
+                sample = measure(side, count, directory, prototypes)
                 samples.setdefault(f"{side}-{count}", []).append(sample)
                 return sample.seconds
 
@@ -127,7 +135,7 @@ def _check_same_resources(engine: SynthSample, baseline: SynthSample) -> None:
 # -- the worker (runs in a fresh interpreter) ---------------------------------------------------
 
 
-def _worker(side: str, pipelines: int, manifests: Path) -> dict[str, Any]:
+def _worker(side: str, pipelines: int, manifests: Path, prototypes: list[str]) -> dict[str, Any]:
     # Common to both sides, so imported before the clock: pulumi, and the pulumi_aws modules of
     # the 12 resource types (pulumi_aws loads them lazily, on first use, ~0.2 s).
     for module in COMMON_MODULES:
@@ -139,6 +147,7 @@ def _worker(side: str, pipelines: int, manifests: Path) -> dict[str, Any]:
     if side == "engine":
         for module in ENGINE_LAZY_MODULES:
             importlib.import_module(module)
+        install_prototypes(prototypes, SYNTH_PROTOTYPES)
     else:
         from bench import baseline_program
     import_s = time.process_time() - started
@@ -162,8 +171,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("side", choices=SIDES)
     parser.add_argument("pipelines", type=int)
     parser.add_argument("manifests", type=Path)
+    parser.add_argument("--prototype", action="append", default=[], choices=PROTOTYPES)
     args = parser.parse_args(argv)
-    print(json.dumps(_worker(args.side, args.pipelines, args.manifests)))
+    print(json.dumps(_worker(args.side, args.pipelines, args.manifests, args.prototype)))
     return 0
 
 
