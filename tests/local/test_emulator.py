@@ -124,10 +124,31 @@ def test_the_deploy_creates_every_planned_resource_with_real_ids(emulator: Emula
     assert table["StreamSpecification"] == {"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"}
     queues = emulator.client("sqs").list_queues()["QueueUrls"]
     assert all(url.startswith(emulator.endpoint) for url in queues)
-    function = emulator.client("lambda").get_function_configuration(
-        FunctionName="space-race-global-dev-processor"
-    )
+    lambda_client = emulator.client("lambda")
+    function = lambda_client.get_function_configuration(FunctionName="space-race-global-dev-processor")
     assert function["Environment"]["Variables"]["LB_DLQ_URL"].startswith(emulator.endpoint)
+    dynamodb, sqs, logs = emulator.client("dynamodb"), emulator.client("sqs"), emulator.client("logs")
+    ttl = dynamodb.describe_time_to_live(TableName="space-race-global-dev")["TimeToLiveDescription"]
+    assert ttl == {"TimeToLiveStatus": "ENABLED", "AttributeName": "expires_at"}
+    backups = dynamodb.describe_continuous_backups(TableName="space-race-global-dev")
+    pitr = backups["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"]
+    assert pitr["PointInTimeRecoveryStatus"] == "ENABLED"
+    url = sqs.get_queue_url(QueueName="space-race-global-dev.fifo")["QueueUrl"]
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+    assert attributes["FifoQueue"] == "true" and attributes["SqsManagedSseEnabled"] == "true"
+    assert json.loads(attributes["RedrivePolicy"]) == {
+        "deadLetterTargetArn": "arn:aws:sqs:us-east-1:123456789012:space-race-global-dev-dlq.fifo",
+        "maxReceiveCount": 5,
+    }
+    [group] = logs.describe_log_groups(logGroupNamePrefix="/aws/lambda/puzzle-quest-points-dev")["logGroups"]
+    assert group["retentionInDays"] == 30
+    queue_arn = "arn:aws:sqs:us-east-1:123456789012:space-race-ranked-dev.fifo"
+    [mapping] = lambda_client.list_event_source_mappings(EventSourceArn=queue_arn)["EventSourceMappings"]
+    assert mapping["ScalingConfig"] == {"MaximumConcurrency": 20}
+    assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert len(emulator.client("cloudwatch").describe_alarms()["MetricAlarms"]) == 20
+    policies = emulator.client("iam").list_role_policies(RoleName="space-race-global-dev-processor")
+    assert policies["PolicyNames"] == ["space-race-global-dev-processor"]
     archive = zipfile.ZipFile(io.BytesIO(deployed.context.code_archives["space-race-global-dev-processor"]))
     assert {"processor/handler.py", "processor/score-event.schema.json"} <= set(archive.namelist())
 
