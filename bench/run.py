@@ -68,7 +68,11 @@ def windows_list(text: str) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="bench/run.py", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="bench/run.py",
+        description="Run the side-by-side benchmarks (ours vs the baseline, alternating, medians) and "
+        "print a table, or with --json one JSON object. See docs/benchmarks.md.",
+    )
     parser.add_argument(
         "--quick", action="store_true", help="small sizes, finishes within 3 minutes on 2 cores"
     )
@@ -116,7 +120,11 @@ def main(argv: list[str] | None = None) -> int:
     for name in BENCHMARKS:
         if name in selected:
             started = time.perf_counter()
-            results[name] = available[name]()
+            try:
+                results[name] = available[name]()
+            except RuntimeError as failure:  # a worker failed: say which benchmark, no traceback
+                print(f"bench/run.py: {name} failed: {failure}", file=sys.stderr)
+                return 1
             print(f"{name}: done in {time.perf_counter() - started:.1f}s", file=sys.stderr)
     notes = (f"PROTOTYPES patched into the product: {', '.join(args.prototype)}",) if args.prototype else ()
     if args.json:

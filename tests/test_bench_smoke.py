@@ -132,3 +132,14 @@ def test_libyaml_prototype_synthesizes_the_same_resources(tmp_path: Path) -> Non
     plain = synth.measure("engine", 2, tmp_path)
     prototype = synth.measure("engine", 2, tmp_path, prototypes=("libyaml",))
     assert prototype.resource_types == plain.resource_types
+
+
+def test_run_reports_a_failed_benchmark_without_a_traceback(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken() -> None:
+        raise RuntimeError("worker exited 1")
+
+    monkeypatch.setattr(run, "runners", lambda sizes, args: {"cold_import": broken})
+    assert run.main(["--only", "cold_import"]) == 1
+    assert "cold_import failed: worker exited 1" in capsys.readouterr().err
