@@ -8,6 +8,7 @@ message id, so a retried send inside SQS's 5-minute window is not stored twice.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .config import ProcessorConfig
@@ -25,10 +26,19 @@ def _string(value: str) -> dict[str, str]:
 class DeadLetterSender:
     """Dead-letters invalid events of one pipeline."""
 
-    def __init__(self, sqs: Any, config: ProcessorConfig) -> None:
-        self._sqs = sqs
+    def __init__(self, create_sqs_client: Callable[[], Any], config: ProcessorConfig) -> None:
+        """`create_sqs_client` is called once, on the first send (most containers never need it)."""
+        self._create_sqs_client = create_sqs_client
+        self._sqs: Any = None
         self._config = config
         self._fifo = config.dlq_url.endswith(".fifo")
+
+    @property
+    def sqs(self) -> Any:
+        """The SQS client, created on first use."""
+        if self._sqs is None:
+            self._sqs = self._create_sqs_client()
+        return self._sqs
 
     def send(self, record: dict[str, Any], invalid: InvalidEvent) -> None:
         """SendMessage the record's body to the DLQ with `lb-error-*` attributes; raises on failure."""
@@ -48,4 +58,4 @@ class DeadLetterSender:
         if self._fifo:
             request["MessageGroupId"] = attributes.get("MessageGroupId") or FALLBACK_GROUP_ID
             request["MessageDeduplicationId"] = record["messageId"]
-        self._sqs.send_message(**request)
+        self.sqs.send_message(**request)

@@ -1,8 +1,9 @@
 """Lambda entry point: `processor.handler.lambda_handler` (SQS event source, partial batch response).
 
 Everything expensive happens once per cold start, at import: the configuration is read and
-checked (a bad environment fails here, naming the variable), the schema is compiled, the AWS
-clients are created. Tracing (and its X-Ray SDK import) is only loaded when LB_TRACING=true.
+checked (a bad environment fails here, naming the variable), the schema is compiled, the
+DynamoDB client is created. The SQS client waits for the first dead-lettered event, and
+tracing (with its X-Ray SDK import) is only loaded when LB_TRACING=true.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from botocore.config import Config as BotocoreConfig
 
 from .config import ProcessorConfig, load_config
 from .dead_letter import DeadLetterSender
+from .known_boards import KnownBoards
 from .records import RecordHandler
 from .scoring import ScoreWriter
 from .validation import EventValidator, compile_schema
@@ -57,11 +59,20 @@ metrics = Metrics(namespace=CONFIG.metrics_namespace, service=CONFIG.service_nam
 metrics.set_default_dimensions(pipeline=CONFIG.pipeline)
 
 dynamodb = boto3.client("dynamodb", config=_AWS_CLIENT_CONFIG)
-sqs = boto3.client("sqs", config=_AWS_CLIENT_CONFIG)
+# What this container knows each board holds: lets best/latest skip writes that cannot win.
+# Lives as long as the warm container (docs/processor.md: why it is exact, and its one caveat).
+known_boards = KnownBoards()
+
+
+def _create_sqs_client() -> Any:
+    # Most invocations never dead-letter: the SQS client (~5-7 ms) is made on first use.
+    return boto3.client("sqs", config=_AWS_CLIENT_CONFIG)
+
+
 _record_handler = RecordHandler(
     validator=EventValidator(CONFIG, compile_schema()),
-    writer=ScoreWriter(dynamodb, CONFIG),
-    dead_letters=DeadLetterSender(sqs, CONFIG),
+    writer=ScoreWriter(dynamodb, CONFIG, known_boards=known_boards),
+    dead_letters=DeadLetterSender(_create_sqs_client, CONFIG),
     metrics=metrics,
     logger=logger,
 )

@@ -9,6 +9,11 @@
   commit together or not at all, so an event id is added exactly once while its marker lives
   (LB_DEDUP_TTL_S, longer than a message can be retried).
 
+best / latest skip the UpdateItem of an event that cannot beat what the board is known to hold
+(`known_boards.KnownBoards`, filled from this process's own successful writes and from the item
+DynamoDB returns with a failed condition). That is exact because those boards only move
+forward; windowed boards whose TTL has passed (the item may be gone) are always written.
+
 The outcome is "applied" when at least one board changed, else "ignored". Any other error
 propagates: the handler reports the record as a batch item failure and SQS retries it.
 """
@@ -17,11 +22,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any, Literal
 
 from botocore.exceptions import ClientError
 
 from .config import ProcessorConfig
+from .known_boards import KnownBoards, KnownValue
 from .shards import board_shard, shard_of
 from .validation import ValidEvent
 from .windows import Board, boards_for
@@ -48,6 +55,19 @@ _REPLACE_CONDITIONS = {
 }
 
 
+# DynamoDB deletes an expired item some time after its TTL, never before. The margin covers
+# clock skew between this host and DynamoDB's.
+_TTL_SAFETY_MARGIN_S = 300
+
+
+def _beats_higher(offered: Any, held: Any) -> bool:
+    return bool(offered > held)
+
+
+def _beats_lower(offered: Any, held: Any) -> bool:
+    return bool(offered < held)
+
+
 def _error_code(error: ClientError) -> str:
     return str(error.response.get("Error", {}).get("Code", ""))
 
@@ -56,11 +76,21 @@ class ScoreWriter:
     """Applies valid events to the leaderboard table of one pipeline."""
 
     def __init__(
-        self, dynamodb: Any, config: ProcessorConfig, clock: Callable[[], float] = time.time
+        self,
+        dynamodb: Any,
+        config: ProcessorConfig,
+        clock: Callable[[], float] = time.time,
+        known_boards: KnownBoards | None = None,
     ) -> None:
+        """`known_boards`: what this process knows the boards hold (None: always write)."""
         self._dynamodb = dynamodb
         self._config = config
         self._clock = clock
+        # `sum` adds: there is no value an event could fail to beat.
+        self._known = None if config.scoring_mode == "sum" else known_boards
+        # best desc and latest: a higher value (or a later (event_ts, event_id)) wins.
+        ascending = config.scoring_mode == "best" and config.scoring_order == "asc"
+        self._beats = _beats_lower if ascending else _beats_higher
 
     def apply(self, event: ValidEvent) -> WriteOutcome:
         """Write `event` to each of its boards; "applied" if any board changed."""
@@ -101,6 +131,14 @@ class ScoreWriter:
         return sets, names, values
 
     def _replace_if_better(self, event: ValidEvent, board: Board) -> bool:
+        known = self._known_for(board)
+        offered: KnownValue = (
+            event.score if self._config.scoring_mode == "best" else (event.timestamp_ms, event.event_id)
+        )
+        if known is not None:
+            held = known.get(event.player_id, board.board_id)
+            if held is not None and not self._beats(offered, held):
+                return False  # the conditional write would fail: the board holds at least `held`
         sets, names, values = self._board_values(event, board)
         sets.append("#score = :score")
         names["#meta"] = METADATA
@@ -110,22 +148,52 @@ class ScoreWriter:
         else:
             values[":meta"] = {"S": event.metadata_json}
             update = update + ", #meta = :meta"
+        request: dict[str, Any] = {
+            "TableName": self._config.table_name,
+            "Key": self._key(event.player_id, board.board_id),
+            "UpdateExpression": update,
+            "ConditionExpression": _REPLACE_CONDITIONS[
+                (self._config.scoring_mode, self._config.scoring_order)
+            ],
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+        }
+        if known is not None:
+            request["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
         try:
-            self._dynamodb.update_item(
-                TableName=self._config.table_name,
-                Key=self._key(event.player_id, board.board_id),
-                UpdateExpression=update,
-                ConditionExpression=_REPLACE_CONDITIONS[
-                    (self._config.scoring_mode, self._config.scoring_order)
-                ],
-                ExpressionAttributeNames=names,
-                ExpressionAttributeValues=values,
-            )
+            self._dynamodb.update_item(**request)
         except ClientError as error:
             if _error_code(error) == "ConditionalCheckFailedException":
-                return False  # stale, a tie, or a replay: the board already holds something at least as good
+                # Stale, a tie, or a replay: the board already holds something at least as good.
+                returned: Any = error.response.get("Item")  # with ReturnValuesOnConditionCheckFailure
+                held = self._held_value(returned)
+                if known is not None and held is not None:
+                    known.remember(event.player_id, board.board_id, held)
+                return False
             raise
+        if known is not None:
+            known.remember(event.player_id, board.board_id, offered)  # committed: the board holds it now
         return True
+
+    def _known_for(self, board: Board) -> KnownBoards | None:
+        """The cache, unless the board's TTL has passed (DynamoDB may delete the item any time)."""
+        if self._known is None:
+            return None
+        expires_at = board.expires_at(self._config.window_retention_s)
+        if expires_at is not None and self._clock() >= expires_at - _TTL_SAFETY_MARGIN_S:
+            return None
+        return self._known
+
+    def _held_value(self, item: dict[str, AttributeValue] | None) -> KnownValue | None:
+        """The comparable value of a board item DynamoDB returned (None if it lacks one)."""
+        if not item:
+            return None
+        try:
+            if self._config.scoring_mode == "best":
+                return Decimal(item[SCORE]["N"])
+            return (Decimal(item[EVENT_TS]["N"]), item[EVENT_ID]["S"])
+        except (KeyError, TypeError, ArithmeticError):
+            return None  # not a board this processor wrote: learn nothing
 
     def _add_once(self, event: ValidEvent, boards: list[Board]) -> WriteOutcome:
         items = [self._marker_put(event)] + [self._board_add(event, board) for board in boards]

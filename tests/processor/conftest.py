@@ -72,6 +72,6 @@ def processor_under_test(
         dlq_url = create_dead_letter_queue(sqs, fifo)
         module = import_handler(processor_environment(dlq_url, **overrides), monkeypatch)
         capsys.readouterr()
-        return ProcessorUnderTest(module, module.dynamodb, module.sqs, dlq_url, capsys)
+        return ProcessorUnderTest(module, module.dynamodb, sqs, dlq_url, capsys)
 
     return load
