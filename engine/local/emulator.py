@@ -22,6 +22,7 @@ from moto.server import ThreadedMotoServer
 
 from engine.local.moto_compat import (
     cached_module_list,
+    fast_sqs_bookkeeping,
     linear_transactions,
     patched_sqs,
     serialized_dynamodb,
@@ -97,6 +98,7 @@ def start_emulator(region: str = "us-east-1") -> Iterator[Emulator]:
         stack.enter_context(linear_transactions())
         stack.enter_context(serialized_dynamodb())
         stack.enter_context(cached_module_list())
+        stack.enter_context(fast_sqs_bookkeeping())
         server.start()
         stack.callback(server.stop)
         host, port = server.get_host_and_port()
