@@ -22,6 +22,7 @@ from moto.server import ThreadedMotoServer
 
 from engine.local.moto_compat import (
     cached_module_list,
+    cached_response_method_names,
     fast_sqs_bookkeeping,
     linear_transactions,
     patched_sqs,
@@ -99,6 +100,7 @@ def start_emulator(region: str = "us-east-1") -> Iterator[Emulator]:
         stack.enter_context(serialized_dynamodb())
         stack.enter_context(cached_module_list())
         stack.enter_context(fast_sqs_bookkeeping())
+        stack.enter_context(cached_response_method_names())
         server.start()
         stack.callback(server.stop)
         host, port = server.get_host_and_port()

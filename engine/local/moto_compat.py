@@ -34,7 +34,8 @@ moto runs in this process (ThreadedMotoServer), so its models can be adjusted di
   retention period). Local mode reads the same clock with `time.time()`, computes the attribute
   set once per GetQueueAttributes, and reads the retention period from the queue itself; the
   answers are the same, only cheaper (profiled: SQS bookkeeping was over half of the server's
-  CPU time in a 1000-event run).
+  CPU time in a 1000-event run). Likewise the list of a response class's methods, which moto
+  computed with `inspect.getmembers` on every request, is computed once per class.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ from typing import Any
 
 import moto.dynamodb.models as dynamodb_models
 from moto import backends as moto_backends
+from moto.core import responses as moto_responses
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.models.table import Table
@@ -286,3 +288,14 @@ def fast_sqs_bookkeeping() -> Iterator[None]:
         sqs_models.camelcase_to_underscores = originals[2]
         backend.get_queue_attributes = originals[3]  # type: ignore[method-assign]
         backend.is_message_valid_based_on_retention_period = originals[4]  # type: ignore[method-assign]
+
+
+@contextmanager
+def cached_response_method_names() -> Iterator[None]:
+    """moto lists a response class's methods (`inspect.getmembers`) on every request; once is enough."""
+    original = moto_responses.method_names_from_class
+    moto_responses.method_names_from_class = functools.lru_cache(maxsize=None)(original)
+    try:
+        yield
+    finally:
+        moto_responses.method_names_from_class = original

@@ -22,6 +22,11 @@ BATCH = 10
 MAX_QUEUE_DEPTH = 100
 DEPTH_CHECK_EVERY = 3
 """Batches between two looks at the queue depth."""
+ROOM_POLL_S = 0.02
+MAX_ROOM_POLL_S = 0.2
+"""While the queue is full, look at its depth again after this long, backing off to the maximum:
+every look is a request the emulator serves under its one GIL, the same one the handlers'
+DynamoDB writes need (polling five full queues every 20 ms cost about as much CPU as the writes)."""
 
 
 @dataclass(frozen=True)
@@ -75,10 +80,12 @@ class Producer:
         self._on_sent(len(response.get("Successful", [])))
 
     def _wait_for_room(self, stop: Callable[[], bool]) -> None:
+        pause = ROOM_POLL_S
         while not stop():
             attributes = self._sqs.get_queue_attributes(
                 QueueUrl=self._queue.url, AttributeNames=["ApproximateNumberOfMessages"]
             )["Attributes"]
             if int(attributes["ApproximateNumberOfMessages"]) < MAX_QUEUE_DEPTH:
                 return
-            time.sleep(0.02)
+            time.sleep(pause)
+            pause = min(MAX_ROOM_POLL_S, pause * 2)
