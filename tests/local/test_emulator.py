@@ -218,3 +218,47 @@ def test_a_failed_transaction_removes_items_it_created(emulator: Emulator) -> No
         dynamodb.transact_write_items(TransactItems=[created, failing])
 
     assert dynamodb.scan(TableName="boards")["Count"] == 0
+
+
+def test_queue_depth_attributes_count_visible_in_flight_and_delayed(emulator: Emulator) -> None:
+    sqs = emulator.client("sqs")
+    url = sqs.create_queue(QueueName="depth")["QueueUrl"]
+    for body in ("a", "b", "c"):
+        sqs.send_message(QueueUrl=url, MessageBody=body)
+    sqs.send_message(QueueUrl=url, MessageBody="later", DelaySeconds=60)
+    sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=1)
+    names = [
+        "ApproximateNumberOfMessages",
+        "ApproximateNumberOfMessagesNotVisible",
+        "ApproximateNumberOfMessagesDelayed",
+    ]
+
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=names)["Attributes"]
+
+    # exactly the attributes asked for, counted as moto's own GetQueueAttributes counts them
+    assert attributes == {
+        "ApproximateNumberOfMessages": "2",
+        "ApproximateNumberOfMessagesNotVisible": "1",
+        "ApproximateNumberOfMessagesDelayed": "1",
+    }
+    with pytest.raises(sqs.exceptions.ClientError, match="InvalidAttributeName"):
+        sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["NoSuchAttribute"])
+
+
+def test_motos_own_sqs_methods_are_back_after_the_emulator_stops() -> None:
+    from moto.core import responses as moto_responses
+    from moto.sqs import models as sqs_models
+
+    before = (
+        sqs_models.unix_time,
+        sqs_models.SQSBackend.get_queue_attributes,
+        moto_responses.method_names_from_class,
+    )
+    with start_emulator():
+        assert sqs_models.SQSBackend.get_queue_attributes is not before[1]
+    after = (
+        sqs_models.unix_time,
+        sqs_models.SQSBackend.get_queue_attributes,
+        moto_responses.method_names_from_class,
+    )
+    assert after == before
