@@ -122,7 +122,12 @@ class LeaderboardPipeline(pulumi.ComponentResource):
         policy = self._role_policy()
         self.function = self._function(args, depends_on=[self.log_group, policy])
         self.event_source_mapping = self._event_source_mapping(depends_on=[policy])
-        self.alarms = self._alarms()
+        # A plain loop here, not a helper with a comprehension: Pulumi records every caller
+        # frame of every resource as a source position, so each extra frame costs per alarm.
+        self.alarms = {}
+        notify = list(args.spec.alarms.notify)
+        for alarm, definition in alarm_definitions(args.spec).items():
+            self.alarms[alarm] = self._alarm(alarm, definition, notify)
         self.register_outputs(self.outputs())
 
     def outputs(self) -> dict[str, pulumi.Input[str]]:
@@ -305,15 +310,10 @@ class LeaderboardPipeline(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=depends_on),
         )
 
-    def _alarms(self) -> dict[str, aws.cloudwatch.MetricAlarm]:
-        return {
-            alarm: self._alarm(alarm, definition)
-            for alarm, definition in alarm_definitions(self._spec).items()
-        }
-
-    def _alarm(self, alarm: str, definition: AlarmDefinition) -> aws.cloudwatch.MetricAlarm:
+    def _alarm(
+        self, alarm: str, definition: AlarmDefinition, notify: list[str]
+    ) -> aws.cloudwatch.MetricAlarm:
         spec = self._spec
-        notify = list(spec.alarms.notify)
         return aws.cloudwatch.MetricAlarm(
             self._logical(alarm),
             name=spec.names.alarm(alarm),

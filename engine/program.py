@@ -117,14 +117,13 @@ def define_pipelines(deployment: Deployment, settings: StackSettings) -> dict[st
     from engine.assets import processor_archive
     from engine.pipeline import LeaderboardPipeline, PipelineArgs
 
+    # Built once and shared by every function: the same archive, the same layer.
     code = processor_archive()
+    layer_arn = settings.powertools_layer_arn
     pipelines: dict[str, LeaderboardPipeline] = {}
     for spec in deployment.pipelines:
         args = PipelineArgs(
-            spec=spec,
-            code=code,
-            powertools_layer_arn=settings.powertools_layer_arn,
-            architecture=settings.architecture,
+            spec=spec, code=code, powertools_layer_arn=layer_arn, architecture=settings.architecture
         )
         pipeline = LeaderboardPipeline(spec.key, args)
         pulumi.export(spec.key, pipeline.outputs())
