@@ -33,12 +33,6 @@ VALID = sorted([*(CORPUS / "valid").glob("*.yaml"), *EXAMPLES.glob("*.yaml")])
 
 
 @pytest.fixture
-def pure_python(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every load from here on takes the pure-Python path (as without libyaml)."""
-    monkeypatch.setattr(loader, "_C_COMPOSER", None)
-
-
-@pytest.fixture
 def c_path_only(monkeypatch: pytest.MonkeyPatch) -> None:
     """Any fallback to the pure-Python path fails the test."""
 
