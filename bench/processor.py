@@ -26,9 +26,6 @@ from typing import Any
 
 from bench import sqs_events, timing
 from bench.emulator import PLACEMENTS, emulator
-from bench.prototypes import PROCESSOR as PROCESSOR_PROTOTYPES
-from bench.prototypes import PROTOTYPES
-from bench.prototypes import install as install_prototypes
 from bench.subprocess_json import REPO, run_worker
 
 GAME = "bench-game"
@@ -99,7 +96,6 @@ def run(
     repetitions: int,
     scenario: Scenario | None = None,
     emulator: str = "server",
-    prototypes: tuple[str, ...] = (),
 ) -> ProcessorResult:
     scenario = scenario or Scenario()
     arguments = [
@@ -111,8 +107,6 @@ def run(
         scenario.mode,
     ]
     arguments += ["--emulator", emulator]
-    for name in prototypes:
-        arguments += ["--prototype", name]
     data = run_worker("bench.processor", arguments)
     ours, baseline = timing.median(data["ours"]), timing.median(data["baseline"])
     board_updates = data["valid_messages"] * len(scenario.windows)
@@ -239,9 +233,7 @@ class _Runs:
                 )
 
 
-def _worker(
-    messages: int, repetitions: int, scenario: Scenario, placement: str, prototypes: list[str] | None = None
-) -> dict[str, Any]:
+def _worker(messages: int, repetitions: int, scenario: Scenario, placement: str) -> dict[str, Any]:
     """Both handlers over the same batches; per side, CPU seconds per message and DynamoDB calls."""
     import boto3
 
@@ -259,7 +251,6 @@ def _worker(
         assert boto3.DEFAULT_SESSION is not None
         boto3.DEFAULT_SESSION.events.register("before-call.dynamodb", counter)
         handlers = _import_handlers()
-        install_prototypes(prototypes or [], PROCESSOR_PROTOTYPES)
         runs = _Runs(messages, scenario, handlers, counter, admin)
         samples = timing.alternate({side: runs.measurement(side) for side in SIDES}, repetitions)
     return {**samples, "valid_messages": messages, "calls": runs.calls}
@@ -279,11 +270,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--windows", default="all-time")
     parser.add_argument("--mode", default="best")
     parser.add_argument("--emulator", choices=PLACEMENTS, default="server")
-    parser.add_argument("--prototype", action="append", default=[], choices=PROTOTYPES)
     args = parser.parse_args(argv)
     scenario = Scenario(windows=tuple(args.windows.split(",")), mode=args.mode)
     real_stdout = _silence_stdout()
-    result = _worker(args.messages, args.repetitions, scenario, args.emulator, args.prototype)
+    result = _worker(args.messages, args.repetitions, scenario, args.emulator)
     os.write(real_stdout, (json.dumps(result) + "\n").encode())
     return 0
 

@@ -20,7 +20,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as `python bench/run.py`: make `bench` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import cold_import, processor, prototypes, report, synth, validate
+from bench import cold_import, processor, report, synth, validate
 
 BENCHMARKS = ("synth", "validate", "processor", "cold_import")
 
@@ -43,14 +43,11 @@ FULL = Sizes(10, 7, 3, 100, 7, 1000, 5, 21)
 
 def runners(sizes: Sizes, args: argparse.Namespace) -> dict[str, Callable[[], Any]]:
     scenario = processor.Scenario(windows=tuple(args.processor_windows.split(",")))
-    prototypes = tuple(args.prototype)
     return {
-        "synth": lambda: synth.run(
-            sizes.pipelines, sizes.synth_repetitions, sizes.scaling_repetitions, prototypes
-        ),
+        "synth": lambda: synth.run(sizes.pipelines, sizes.synth_repetitions, sizes.scaling_repetitions),
         "validate": lambda: validate.run(sizes.manifests, sizes.validate_repetitions),
         "processor": lambda: processor.run(
-            sizes.messages, sizes.processor_repetitions, scenario, args.processor_emulator, prototypes
+            sizes.messages, sizes.processor_repetitions, scenario, args.processor_emulator
         ),
         "cold_import": lambda: cold_import.run(sizes.import_repetitions),
     }
@@ -97,13 +94,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="the processor's boards (default all-time: one write per message, like the baseline);"
         " e.g. all-time,daily,weekly to see the calls per board update with several boards",
     )
-    parser.add_argument(
-        "--prototype",
-        action="append",
-        default=[],
-        choices=prototypes.PROTOTYPES,
-        help="run with a proposed product fix patched in (bench/prototypes.py); repeatable",
-    )
     return parser
 
 
@@ -126,11 +116,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"bench/run.py: {name} failed: {failure}", file=sys.stderr)
                 return 1
             print(f"{name}: done in {time.perf_counter() - started:.1f}s", file=sys.stderr)
-    notes = (f"PROTOTYPES patched into the product: {', '.join(args.prototype)}",) if args.prototype else ()
     if args.json:
         print(json.dumps({name: result.as_json() for name, result in results.items()}))
     else:
-        print(report.table(results, notes))
+        print(report.table(results))
     return 0
 
 

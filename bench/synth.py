@@ -25,9 +25,6 @@ from pathlib import Path
 from typing import Any
 
 from bench import timing, workload
-from bench.prototypes import PROTOTYPES
-from bench.prototypes import SYNTH as SYNTH_PROTOTYPES
-from bench.prototypes import install as install_prototypes
 from bench.subprocess_json import run_worker
 
 SIDES = ("engine", "baseline")
@@ -74,12 +71,9 @@ class SynthResult:
         }
 
 
-def measure(side: str, pipelines: int, manifests: Path, prototypes: tuple[str, ...] = ()) -> SynthSample:
+def measure(side: str, pipelines: int, manifests: Path) -> SynthSample:
     """One synthesis of `pipelines` pipelines by `side`, in a fresh interpreter."""
-    arguments = [side, str(pipelines), str(manifests)]
-    for name in prototypes:
-        arguments += ["--prototype", name]
-    data = run_worker("bench.synth", arguments)
+    data = run_worker("bench.synth", [side, str(pipelines), str(manifests)])
     return SynthSample(data["seconds"], data["import_s"], data["resource_types"])
 
 
@@ -88,9 +82,7 @@ def aws_resource_types(sample: SynthSample) -> dict[str, int]:
     return {t: n for t, n in sample.resource_types.items() if t.startswith("aws:")}
 
 
-def run(
-    pipelines: int, repetitions: int, scaling_repetitions: int, prototypes: tuple[str, ...] = ()
-) -> SynthResult:
+def run(pipelines: int, repetitions: int, scaling_repetitions: int) -> SynthResult:
     with tempfile.TemporaryDirectory(prefix="bench-synth-") as temp:
         small, large = Path(temp) / "n", Path(temp) / "10n"
         workload.write_manifests(small, workload.generate(pipelines))
@@ -99,7 +91,7 @@ def run(
 
         def measurement(side: str, count: int, directory: Path) -> Callable[[], float]:
             def once() -> float:
-                sample = measure(side, count, directory, prototypes)
+                sample = measure(side, count, directory)
                 samples.setdefault(f"{side}-{count}", []).append(sample)
                 return sample.seconds
 
@@ -135,7 +127,7 @@ def _check_same_resources(engine: SynthSample, baseline: SynthSample) -> None:
 # -- the worker (runs in a fresh interpreter) ---------------------------------------------------
 
 
-def _worker(side: str, pipelines: int, manifests: Path, prototypes: list[str]) -> dict[str, Any]:
+def _worker(side: str, pipelines: int, manifests: Path) -> dict[str, Any]:
     # Common to both sides, so imported before the clock: pulumi, and the pulumi_aws modules of
     # the 12 resource types (pulumi_aws loads them lazily, on first use, ~0.2 s).
     for module in COMMON_MODULES:
@@ -147,7 +139,6 @@ def _worker(side: str, pipelines: int, manifests: Path, prototypes: list[str]) -
     if side == "engine":
         for module in ENGINE_LAZY_MODULES:
             importlib.import_module(module)
-        install_prototypes(prototypes, SYNTH_PROTOTYPES)
     else:
         from bench import baseline_program
     import_s = time.process_time() - started
@@ -171,9 +162,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("side", choices=SIDES)
     parser.add_argument("pipelines", type=int)
     parser.add_argument("manifests", type=Path)
-    parser.add_argument("--prototype", action="append", default=[], choices=PROTOTYPES)
     args = parser.parse_args(argv)
-    print(json.dumps(_worker(args.side, args.pipelines, args.manifests, args.prototype)))
+    print(json.dumps(_worker(args.side, args.pipelines, args.manifests)))
     return 0
 
 

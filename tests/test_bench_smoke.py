@@ -121,19 +121,6 @@ def test_profile_prints_the_synthesis_profile(capsys: pytest.CaptureFixture[str]
     assert "baseline_program.py" in capsys.readouterr().out
 
 
-def test_known_scores_prototype_skips_writes_that_cannot_win() -> None:
-    result = processor.run(messages=40, repetitions=1, emulator="in-process", prototypes=("known-scores",))
-    # The read-back check inside the run passed; fewer calls than events.
-    assert 0 < sum(result.ours_calls.values()) < 40
-
-
-def test_libyaml_prototype_synthesizes_the_same_resources(tmp_path: Path) -> None:
-    workload.write_manifests(tmp_path, workload.generate(2))
-    plain = synth.measure("engine", 2, tmp_path)
-    prototype = synth.measure("engine", 2, tmp_path, prototypes=("libyaml",))
-    assert prototype.resource_types == plain.resource_types
-
-
 def test_run_reports_a_failed_benchmark_without_a_traceback(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
