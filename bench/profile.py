@@ -15,11 +15,13 @@ import pstats
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from bench import workload
+from bench.subprocess_json import worker_environment
 
 Profiled = Callable[..., Any]
 
@@ -53,6 +55,19 @@ def profile_synth(side: str, pipelines: int, profile: cProfile.Profile) -> None:
             run_isolated(program, config, workload.ENVIRONMENT, PlanMocks())
 
 
+@contextmanager
+def _fake_aws_environment() -> Iterator[None]:
+    """The benchmark workers' fake AWS settings, so boto3 never looks for real credentials."""
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(worker_environment())
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
 def profile_processor(side: str, messages: int, profile: cProfile.Profile) -> None:
     from bench import processor
 
@@ -60,7 +75,8 @@ def profile_processor(side: str, messages: int, profile: cProfile.Profile) -> No
     processor._Runs.once = _profiled(processor._Runs.once, profile)  # type: ignore[method-assign]
     real_stdout = processor._silence_stdout()
     try:
-        processor._worker(messages, 1, processor.Scenario(), "server")
+        with _fake_aws_environment():
+            processor._worker(messages, 1, processor.Scenario(), "server")
     finally:
         os.dup2(real_stdout, 1)
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -119,6 +122,21 @@ def test_report_marks_missed_goals() -> None:
 def test_profile_prints_the_synthesis_profile(capsys: pytest.CaptureFixture[str]) -> None:
     assert profile.main(["synth", "baseline", "1", "--top", "5"]) == 0
     assert "baseline_program.py" in capsys.readouterr().out
+
+
+def test_profile_of_the_processor_runs_without_aws_settings_in_the_environment() -> None:
+    # In a fresh interpreter: the profile imports the handler with the benchmark's environment.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    completed = subprocess.run(
+        [sys.executable, "-m", "bench.profile", "processor", "ours", "10", "--top", "5"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    assert "function calls" in completed.stdout
 
 
 def test_run_reports_a_failed_benchmark_without_a_traceback(
