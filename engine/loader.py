@@ -35,6 +35,12 @@ MAX_BYTES = 1_048_576
 MAX_ALIASES = 100
 MAX_NODES = 20_000
 MAX_DEPTH = 64
+# Nesting bound while composing: PyYAML's composer recurses (about three Python frames a
+# level), so a deep document is refused here, well before Python's recursion limit. Catching a
+# RecursionError instead would work, but on CPython 3.11.7 it leaves the thread's AST recursion
+# counter corrupted, and a later `compile()` (pytest rewriting a plugin module) then fails
+# with "AST constructor recursion depth mismatch".
+MAX_COMPOSE_DEPTH = 200
 
 RULE_SYNTAX = "LB001"
 RULE_DUPLICATE_KEY = "LB002"
@@ -114,10 +120,15 @@ def _implicit_resolvers() -> dict[str | None, list[tuple[str, re.Pattern[str]]]]
     return kept
 
 
+class _TooDeep(Exception):
+    """The document nests deeper than MAX_COMPOSE_DEPTH."""
+
+
 class _AliasCountingComposer(Composer):
-    """PyYAML's composer, counting aliases as they are composed (over either parser)."""
+    """PyYAML's composer, counting aliases and bounding nesting as it composes (over either parser)."""
 
     aliases_seen = 0
+    depth = 0
 
     if TYPE_CHECKING:  # provided by the parser this is mixed with
 
@@ -130,7 +141,13 @@ class _AliasCountingComposer(Composer):
             self.aliases_seen += 1
             if self.aliases_seen > MAX_ALIASES:
                 raise _Limit(f"more than {MAX_ALIASES} aliases", self.peek_event().start_mark)
-        return super().compose_node(parent, index)
+        self.depth += 1
+        try:
+            if self.depth > MAX_COMPOSE_DEPTH:
+                raise _TooDeep
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 class _NotForTheCParser(Exception):
@@ -354,7 +371,7 @@ def _compose(text: str, file: str) -> tuple[Node | None, list[Diagnostic]]:
         composer = _C_COMPOSER(text)
         try:
             return composer.get_single_node(), []
-        except (yaml.YAMLError, _Limit, RecursionError, _NotForTheCParser):
+        except (yaml.YAMLError, _Limit, _TooDeep, RecursionError, _NotForTheCParser):
             pass  # composed again below: the pure-Python path's diagnostics are the reference
         finally:
             composer.dispose()
@@ -382,7 +399,7 @@ def _compose_pure_python(text: str, file: str) -> tuple[Node | None, list[Diagno
         )
     except yaml.YAMLError as error:
         return problem(Position(1, 1), RULE_SYNTAX, f"invalid YAML: {error}")
-    except RecursionError:
+    except (_TooDeep, RecursionError):
         return problem(Position(1, 1), RULE_SYNTAX, "invalid YAML: nested too deeply")
     finally:
         composer.dispose()
