@@ -91,8 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=windows_list,
         default="all-time",
         metavar="WINDOWS",
-        help="the processor's boards (default all-time: one board per message, as the baseline writes one item);"
-        " e.g. all-time,daily,weekly to see the calls per board update with several boards",
+        help="the processor's boards (default all-time: one board per message, as the baseline"
+        " writes one item); e.g. all-time,daily,weekly to see the calls per board update with several boards",
     )
     return parser
 
