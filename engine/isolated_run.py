@@ -44,10 +44,16 @@ def _private_event_loop() -> Iterator[asyncio.AbstractEventLoop]:
     rpc_worker = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="plan-rpc")
     loop.set_default_executor(rpc_worker)
     asyncio.set_event_loop(loop)
+    failed = False
     try:
         yield loop
+    except BaseException:
+        failed = True
+        raise
     finally:
         _finish_pending_work(loop)
+        if failed:
+            _retrieve_orphaned_failures(loop)
         rpc_worker.submit(_close_thread_event_loop).result()
         rpc_worker.shutdown(wait=True)
         loop.close()
@@ -67,6 +73,26 @@ def _finish_pending_work(loop: asyncio.AbstractEventLoop) -> None:
     if pending:
         loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
     loop.run_until_complete(loop.shutdown_asyncgens())
+
+
+def _retrieve_orphaned_failures(loop: asyncio.AbstractEventLoop) -> None:
+    """Mark the failure Pulumi copied into every output future of a failed run as retrieved.
+
+    The run raises that failure once, to its caller. Left unretrieved, each of those futures
+    would report it again ("Future exception was never retrieved") from its finalizer, at
+    whatever moment the garbage collector frees it: at exit, or in the middle of unrelated
+    code (on CPython 3.11.7, a finalizer running inside `compile()` broke pytest with
+    "AST constructor recursion depth mismatch"). Only after a failure, so the heap walk costs
+    nothing on the normal path.
+    """
+    for candidate in gc.get_objects():
+        if (
+            isinstance(candidate, asyncio.Future)
+            and candidate.get_loop() is loop
+            and candidate.done()
+            and not candidate.cancelled()
+        ):
+            candidate.exception()
 
 
 class _CollectorPauses:

@@ -181,9 +181,13 @@ def test_bundle_imports_the_handler_and_finds_the_bundled_schema(tmp_path: Path)
     assert Path(result.stdout.strip()) == tmp_path / "processor" / "score-event.schema.json"
 
 
-def test_a_failed_run_leaves_nothing_behind(monkeypatch: pytest.MonkeyPatch) -> None:
-    """After a mock refuses a resource, no task stays pending and no later garbage collection
-    finalizes Pulumi objects against the run's closed event loop."""
+def test_a_failed_run_leaves_nothing_behind(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """After a mock refuses a resource, no task stays pending, no later garbage collection
+    finalizes Pulumi objects against the run's closed event loop, and the futures the failure
+    orphaned do not each log it again ("Future exception was never retrieved")."""
+    import asyncio
     import gc
     import sys
 
@@ -201,4 +205,11 @@ def test_a_failed_run_leaves_nothing_behind(monkeypatch: pytest.MonkeyPatch) -> 
             synthesize(REPO / "manifests", "dev", "us-east-1", Refusing())
         gc.collect()
     assert unraisable == []
+    assert not [r for r in caplog.records if "never retrieved" in r.getMessage()]
+    orphaned = [
+        future
+        for future in gc.get_objects()
+        if isinstance(future, asyncio.Future) and future.done() and future._log_traceback
+    ]
+    assert orphaned == []
     assert synthesize(REPO / "manifests", "dev", "us-east-1").outputs  # the process is still fine
