@@ -17,6 +17,9 @@ EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
 
+_MANIFESTS_HELP = "directory of game manifests (default: %(default)s)"
+_ENVIRONMENT_HELP = "environment: overlays and physical names (default: %(default)s)"
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -56,10 +59,20 @@ def _add_plan(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         help="show every resource the Pulumi program would create (offline, no account)",
         description="Run the real Pulumi program under mocks and print the resources it registers.",
     )
-    p.add_argument("--manifests", default="manifests", metavar="DIR")
-    p.add_argument("--environment", default="dev", metavar="ENV")
-    p.add_argument("--region", default="us-east-1", metavar="REGION")
-    p.add_argument("--format", choices=("table", "json", "mermaid"), default="table")
+    p.add_argument("--manifests", default="manifests", metavar="DIR", help=_MANIFESTS_HELP)
+    p.add_argument("--environment", default="dev", metavar="ENV", help=_ENVIRONMENT_HELP)
+    p.add_argument(
+        "--region",
+        default="us-east-1",
+        metavar="REGION",
+        help="AWS region of the ARNs (default: %(default)s)",
+    )
+    p.add_argument(
+        "--format",
+        choices=("table", "json", "mermaid"),
+        default="table",
+        help="table for people, json per the plan contract, mermaid per pipeline (default: %(default)s)",
+    )
 
 
 def _add_schema(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -74,13 +87,36 @@ def _add_local(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Start moto on 127.0.0.1, deploy the plan into it, send score events, poll "
         "each queue like Lambda's event source mapping and report what happened to every event.",
     )
-    p.add_argument("--manifests", default="manifests", metavar="DIR")
-    p.add_argument("--environment", default="dev", metavar="ENV")
+    p.add_argument("--manifests", default="manifests", metavar="DIR", help=_MANIFESTS_HELP)
+    p.add_argument("--environment", default="dev", metavar="ENV", help=_ENVIRONMENT_HELP)
     source = p.add_mutually_exclusive_group()
-    source.add_argument("--events", type=int, default=1000, metavar="N", help="generated events")
-    source.add_argument("--events-file", default=None, metavar="F.jsonl", help="replay these events")
-    p.add_argument("--poison-rate", type=float, default=0.01, metavar="R")
-    p.add_argument("--seed", type=int, default=7, metavar="S")
+    source.add_argument(
+        "--events",
+        type=int,
+        default=1000,
+        metavar="N",
+        help="generated events in all, split evenly across the pipelines (default: %(default)s)",
+    )
+    source.add_argument(
+        "--events-file",
+        default=None,
+        metavar="F.jsonl",
+        help='replay these score events, one per line; an optional "pipeline" field routes one',
+    )
+    p.add_argument(
+        "--poison-rate",
+        type=float,
+        default=0.01,
+        metavar="R",
+        help="share of generated events that are invalid (default: %(default)s)",
+    )
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=7,
+        metavar="S",
+        help="seed of the generated traffic (default: %(default)s)",
+    )
     p.add_argument("--json", action="store_true", help="print the report as JSON")
 
 
