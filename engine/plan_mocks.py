@@ -42,14 +42,14 @@ class PlannedResource:
         return self.type.startswith(COMPONENT_PREFIX)
 
 
-def _as_provider_json(value: Any) -> Any:
+def as_provider_json(value: Any) -> Any:
     """Pulumi's wire format carries every number as a double: give integers back their type."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, dict):
-        return {key: _as_provider_json(item) for key, item in value.items()}
+        return {key: as_provider_json(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [_as_provider_json(item) for item in value]
+        return [as_provider_json(item) for item in value]
     return value
 
 
@@ -89,7 +89,7 @@ class PlanMocks(pulumi.runtime.Mocks):
         state = {**args.inputs, **outputs}
         self.resources.append(
             PlannedResource(
-                args.typ, args.name, parent, _as_provider_json(args.inputs), resource_id, state, dependencies
+                args.typ, args.name, parent, as_provider_json(args.inputs), resource_id, state, dependencies
             )
         )
         return resource_id, state

@@ -9,6 +9,8 @@ from typing import Any, TypeVar
 
 from botocore.exceptions import ClientError
 
+from engine.plan_mocks import as_provider_json
+
 T = TypeVar("T")
 
 
@@ -54,7 +56,7 @@ class Inputs:
         self.type = type_
         self.name = name
         # Pulumi leaves unset optional inputs out; None values mean the same thing.
-        self._values = {k: _provider_json(v) for k, v in values.items() if v is not None}
+        self._values = {k: as_provider_json(v) for k, v in values.items() if v is not None}
         self._taken: set[str] = set()
 
     def required(self, key: str) -> Any:
@@ -89,17 +91,6 @@ class Inputs:
                 f"resource {self.name!r} ({self.type}): {operation} failed: "
                 f"{detail.get('Code', 'Error')}: {detail.get('Message', error)}"
             ) from error
-
-
-def _provider_json(value: Any) -> Any:
-    """Pulumi's wire format carries every number as a double; AWS wants integers as integers."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, dict):
-        return {key: _provider_json(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_provider_json(item) for item in value]
-    return value
 
 
 def tag_list(tags: Mapping[str, str] | None, key: str = "Key", value: str = "Value") -> list[dict[str, str]]:
