@@ -31,15 +31,9 @@ from processor_helpers import (  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
-def _fake_aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
+def _production_powertools(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Fake AWS credentials and region come from tests/conftest.py for the whole suite; here
+    # only Powertools' developer switches are cleared, so metrics and logs behave as in Lambda.
     monkeypatch.delenv("POWERTOOLS_DEV", raising=False)
     monkeypatch.delenv("POWERTOOLS_METRICS_DISABLED", raising=False)
 
