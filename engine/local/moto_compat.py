@@ -1,7 +1,8 @@
 """Small, reversible adjustments to moto 5.x's SQS model so it behaves like AWS for local mode.
 
-moto runs in this process (ThreadedMotoServer), so its models can be adjusted directly. Only
-`moto.sqs.models.Queue.add_message` is replaced, for as long as the emulator runs:
+moto runs in this process (ThreadedMotoServer), so its models can be adjusted directly. Each
+adjustment below replaces a few of moto's methods or module functions for as long as the
+emulator runs (`engine.local.emulator` enters them all), and puts the originals back after:
 
 - **No push to Lambda.** moto's `add_message` invokes the function of every enabled event source
   mapping synchronously, through Docker, on every SendMessage. Local mode has no Docker and its
@@ -46,7 +47,7 @@ import itertools
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 import moto.dynamodb.models as dynamodb_models
@@ -62,6 +63,19 @@ DEDUPLICATION_INTERVAL_MS = sqs_models.DEDUPLICATION_TIME_IN_SECONDS * 1000
 _HISTORY_ATTRIBUTE = "_local_mode_dedup_history"
 _sequence = itertools.count(10**19)
 _sequence_lock = threading.Lock()
+
+
+@contextmanager
+def _replaced(owner: Any, **replacements: Any) -> Iterator[None]:
+    """Set attributes of a class or module while the block runs, then put the originals back."""
+    originals = {name: getattr(owner, name) for name in replacements}
+    for name, value in replacements.items():
+        setattr(owner, name, value)
+    try:
+        yield
+    finally:
+        for name, value in originals.items():
+            setattr(owner, name, value)
 
 
 def _next_sequence_number() -> str:
@@ -122,17 +136,12 @@ def _serialized(original: Callable[..., Any]) -> Callable[..., Any]:
     return operation
 
 
-@contextmanager
-def serialized_dynamodb() -> Iterator[None]:
+def serialized_dynamodb() -> AbstractContextManager[None]:
     """Run moto's DynamoDB item operations one at a time while the block runs."""
-    originals = {name: getattr(DynamoDBBackend, name) for name in DYNAMODB_ITEM_OPERATIONS}
-    for name, original in originals.items():
-        setattr(DynamoDBBackend, name, _serialized(original))
-    try:
-        yield
-    finally:
-        for name, original in originals.items():
-            setattr(DynamoDBBackend, name, original)
+    return _replaced(
+        DynamoDBBackend,
+        **{name: _serialized(getattr(DynamoDBBackend, name)) for name in DYNAMODB_ITEM_OPERATIONS},
+    )
 
 
 class _CopyWithoutTables:
@@ -192,40 +201,29 @@ def _item_level_transactions(original: Callable[..., Any]) -> Callable[..., Any]
 @contextmanager
 def linear_transactions() -> Iterator[None]:
     """TransactWriteItems that back up the touched items, not whole tables (see module doc)."""
-    original_copy, original_transact = dynamodb_models.copy, DynamoDBBackend.transact_write_items
-    dynamodb_models.copy = _CopyWithoutTables  # type: ignore[assignment]
-    DynamoDBBackend.transact_write_items = _item_level_transactions(original_transact)  # type: ignore[method-assign]
-    try:
+    transact = _item_level_transactions(DynamoDBBackend.transact_write_items)
+    with (
+        _replaced(dynamodb_models, copy=_CopyWithoutTables),
+        _replaced(DynamoDBBackend, transact_write_items=transact),
+    ):
         yield
-    finally:
-        dynamodb_models.copy = original_copy
-        DynamoDBBackend.transact_write_items = original_transact  # type: ignore[method-assign]
 
 
-@contextmanager
-def cached_module_list() -> Iterator[None]:
+def cached_module_list() -> AbstractContextManager[None]:
     """Compute moto's list of service modules once instead of on every request."""
-    original = moto_backends.list_of_moto_modules
-    modules = tuple(original())
-    moto_backends.list_of_moto_modules = lambda: modules
-    try:
-        yield
-    finally:
-        moto_backends.list_of_moto_modules = original
+    modules = tuple(moto_backends.list_of_moto_modules())
+    return _replaced(moto_backends, list_of_moto_modules=lambda: modules)
 
 
 @contextmanager
 def patched_sqs() -> Iterator[None]:
     """Apply the replacements while the block runs, then restore moto's own methods."""
     queue, backend = sqs_models.Queue, sqs_models.SQSBackend
-    originals = (queue.add_message, queue.delete_message, backend.receive_message)
-    queue.add_message = add_message  # type: ignore[method-assign]
-    queue.delete_message = _locked_delete(originals[1])  # type: ignore[method-assign]
-    backend.receive_message = _locked_receive(originals[2])  # type: ignore[method-assign]
-    try:
+    with (
+        _replaced(queue, add_message=add_message, delete_message=_locked_delete(queue.delete_message)),
+        _replaced(backend, receive_message=_locked_receive(backend.receive_message)),
+    ):
         yield
-    finally:
-        queue.add_message, queue.delete_message, backend.receive_message = originals  # type: ignore[method-assign]
 
 
 def _fast_unix_time(original: Callable[..., float]) -> Callable[..., float]:
@@ -268,34 +266,25 @@ def is_message_valid_based_on_retention_period(self: Any, queue_name: str, messa
 @contextmanager
 def fast_sqs_bookkeeping() -> Iterator[None]:
     """Cheaper clock reads and attribute lookups in moto's SQS, same answers (see module doc)."""
-    backend = sqs_models.SQSBackend
-    originals = (
-        sqs_models.unix_time,
-        sqs_models.unix_time_millis,
-        sqs_models.camelcase_to_underscores,
-        backend.get_queue_attributes,
-        backend.is_message_valid_based_on_retention_period,
-    )
-    sqs_models.unix_time = _fast_unix_time(originals[0])
-    sqs_models.unix_time_millis = _fast_unix_time_millis(originals[1])
-    sqs_models.camelcase_to_underscores = functools.lru_cache(maxsize=256)(originals[2])
-    backend.get_queue_attributes = get_queue_attributes  # type: ignore[method-assign]
-    backend.is_message_valid_based_on_retention_period = is_message_valid_based_on_retention_period  # type: ignore[method-assign]
-    try:
+    with (
+        _replaced(
+            sqs_models,
+            unix_time=_fast_unix_time(sqs_models.unix_time),
+            unix_time_millis=_fast_unix_time_millis(sqs_models.unix_time_millis),
+            camelcase_to_underscores=functools.lru_cache(maxsize=256)(sqs_models.camelcase_to_underscores),
+        ),
+        _replaced(
+            sqs_models.SQSBackend,
+            get_queue_attributes=get_queue_attributes,
+            is_message_valid_based_on_retention_period=is_message_valid_based_on_retention_period,
+        ),
+    ):
         yield
-    finally:
-        sqs_models.unix_time, sqs_models.unix_time_millis = originals[0], originals[1]
-        sqs_models.camelcase_to_underscores = originals[2]
-        backend.get_queue_attributes = originals[3]  # type: ignore[method-assign]
-        backend.is_message_valid_based_on_retention_period = originals[4]  # type: ignore[method-assign]
 
 
-@contextmanager
-def cached_response_method_names() -> Iterator[None]:
+def cached_response_method_names() -> AbstractContextManager[None]:
     """moto lists a response class's methods (`inspect.getmembers`) on every request; once is enough."""
-    original = moto_responses.method_names_from_class
-    moto_responses.method_names_from_class = functools.lru_cache(maxsize=None)(original)
-    try:
-        yield
-    finally:
-        moto_responses.method_names_from_class = original
+    return _replaced(
+        moto_responses,
+        method_names_from_class=functools.lru_cache(maxsize=None)(moto_responses.method_names_from_class),
+    )

@@ -245,20 +245,32 @@ def test_queue_depth_attributes_count_visible_in_flight_and_delayed(emulator: Em
         sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["NoSuchAttribute"])
 
 
-def test_motos_own_sqs_methods_are_back_after_the_emulator_stops() -> None:
+def test_motos_own_methods_are_back_after_the_emulator_stops() -> None:
+    import moto.dynamodb.models as dynamodb_models
+    from moto import backends as moto_backends
     from moto.core import responses as moto_responses
+    from moto.dynamodb.models import DynamoDBBackend
     from moto.sqs import models as sqs_models
 
-    before = (
-        sqs_models.unix_time,
-        sqs_models.SQSBackend.get_queue_attributes,
-        moto_responses.method_names_from_class,
-    )
+    def current() -> tuple[object, ...]:
+        return (
+            sqs_models.unix_time,
+            sqs_models.unix_time_millis,
+            sqs_models.camelcase_to_underscores,
+            sqs_models.SQSBackend.get_queue_attributes,
+            sqs_models.SQSBackend.is_message_valid_based_on_retention_period,
+            sqs_models.SQSBackend.receive_message,
+            sqs_models.Queue.add_message,
+            sqs_models.Queue.delete_message,
+            moto_responses.method_names_from_class,
+            moto_backends.list_of_moto_modules,
+            dynamodb_models.copy,
+            DynamoDBBackend.transact_write_items,
+            DynamoDBBackend.update_item,
+        )
+
+    before = current()
     with start_emulator():
-        assert sqs_models.SQSBackend.get_queue_attributes is not before[1]
-    after = (
-        sqs_models.unix_time,
-        sqs_models.SQSBackend.get_queue_attributes,
-        moto_responses.method_names_from_class,
-    )
-    assert after == before
+        during = current()
+    assert all(replaced is not original for replaced, original in zip(during, before, strict=True))
+    assert current() == before
