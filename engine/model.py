@@ -7,6 +7,7 @@ resources. Nothing here parses, validates or imports Pulumi: every value is fina
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -28,6 +29,9 @@ SCORE_INDEX_NAME = "score-index"
 RESERVED_ATTRIBUTES = frozenset(
     {SCORE_ATTRIBUTE, SCORE_INDEX_PARTITION_ATTRIBUTE, "event_id", "event_ts", "updated_at", "metadata"}
 )
+
+ENVIRONMENT_NAME = re.compile(r"^[a-z][a-z0-9]{0,9}$")
+"""The stack's environment name, the last part of every physical name (DESIGN.md)."""
 
 FIFO_SUFFIX = ".fifo"
 MANAGED_BY = "leaderboard-pipelines"

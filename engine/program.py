@@ -7,7 +7,6 @@ any manifest (or the stack config) is invalid.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,7 @@ from engine.layers import (
     DEFAULT_POWERTOOLS_LAYER_VERSION,
     powertools_layer_arn,
 )
-from engine.model import Deployment
+from engine.model import ENVIRONMENT_NAME, Deployment
 
 if TYPE_CHECKING:
     from engine.diagnostics import Diagnostic
@@ -29,7 +28,6 @@ if TYPE_CHECKING:
 
 CONFIG_NAMESPACE = "leaderboard"
 DEFAULT_MANIFESTS = "manifests"
-ENVIRONMENT_PATTERN = re.compile(r"^[a-z][a-z0-9]{0,9}$")
 
 
 class ManifestError(pulumi.RunError):
@@ -73,9 +71,9 @@ def read_stack_settings() -> StackSettings:
     """Stack config -> settings; a clear `StackConfigError` for any bad value."""
     config = pulumi.Config(CONFIG_NAMESPACE)
     environment = config.get("environment") or pulumi.get_stack()
-    if not ENVIRONMENT_PATTERN.match(environment):
+    if not ENVIRONMENT_NAME.match(environment):
         raise StackConfigError(
-            f"leaderboard:environment {environment!r} must match {ENVIRONMENT_PATTERN.pattern} "
+            f"leaderboard:environment {environment!r} must match {ENVIRONMENT_NAME.pattern} "
             "(set it with `pulumi config set leaderboard:environment <name>`)"
         )
     architecture = config.get("architecture") or DEFAULT_ARCHITECTURE

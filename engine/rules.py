@@ -17,13 +17,12 @@ from typing import Any, Literal
 from engine.diagnostics import Diagnostic, DocPath, Severity, format_path
 from engine.durations import format_duration
 from engine.loader import LoadedDocument
-from engine.model import RESERVED_ATTRIBUTES, PhysicalNames, PipelineSpec
+from engine.model import ENVIRONMENT_NAME, RESERVED_ATTRIBUTES, PhysicalNames, PipelineSpec
 from engine.resolve import VISIBILITY_FACTOR, MergedPipeline
 
 Scope = Literal["loader", "document", "pipeline", "deployment", "environment"]
 WORST_CASE_ENVIRONMENT = "~" * 10
 """Stands in for the environment name when none is given: the longest one allowed."""
-ENVIRONMENT_NAME = re.compile(r"^[a-z][a-z0-9]{0,9}$")
 RULE_ID = re.compile(r"^LB[0-9]{3}$")
 
 LAMBDA_SQS = "https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html"

@@ -22,9 +22,10 @@ def _usage_error(message: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    from engine.model import ENVIRONMENT_NAME
     from engine.plan import Plan, synthesize
     from engine.plan_render import render_json, render_mermaid, render_table
-    from engine.program import ENVIRONMENT_PATTERN, ManifestError, StackConfigError
+    from engine.program import ManifestError, StackConfigError
 
     renderers: dict[str, Callable[[Plan], str]] = {
         "json": render_json,
@@ -34,8 +35,8 @@ def run(args: argparse.Namespace) -> int:
     manifests = Path(args.manifests)
     if not manifests.exists():
         return _usage_error(f"no such file or directory: {manifests}")
-    if not ENVIRONMENT_PATTERN.match(args.environment):
-        return _usage_error(f"--environment {args.environment!r} must match {ENVIRONMENT_PATTERN.pattern}")
+    if not ENVIRONMENT_NAME.match(args.environment):
+        return _usage_error(f"--environment {args.environment!r} must match {ENVIRONMENT_NAME.pattern}")
     try:
         plan = synthesize(manifests, args.environment, args.region)
     except ManifestError as error:

@@ -104,10 +104,10 @@ class RunResult:
 
 def load_deployment(manifests: Path, environment: str) -> Deployment:
     from engine.manifest import load_deployment as load
-    from engine.program import ENVIRONMENT_PATTERN
+    from engine.model import ENVIRONMENT_NAME
 
-    if not ENVIRONMENT_PATTERN.match(environment):
-        raise LocalModeError(f"--environment {environment!r} must match {ENVIRONMENT_PATTERN.pattern}")
+    if not ENVIRONMENT_NAME.match(environment):
+        raise LocalModeError(f"--environment {environment!r} must match {ENVIRONMENT_NAME.pattern}")
     deployment, diagnostics = load([manifests], environment)
     errors = [d.format_text() for d in diagnostics if d.is_error]
     if errors or deployment is None:
